@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+export const RUNNERS = ['vitest', 'jest', 'node', 'mocha', 'ava', 'junit'] as const;
+export const Runner = z.enum(RUNNERS);
+export type Runner = z.infer<typeof Runner>;
+
+const Argv = z.array(z.string().min(1)).min(1);
+
+/** agentctl.config.json, the single source of truth for a repo's policy. */
+export const Config = z
+  .object({
+    $schema: z.string().optional(),
+    test: z
+      .object({
+        runner: Runner.describe('Which adapter reads the test results'),
+        command: Argv.optional().describe(
+          'argv prefix that runs the tests, without report flags; default per runner (e.g. ["npx","vitest","run"])',
+        ),
+        junitReport: z
+          .string()
+          .optional()
+          .describe('For runner "junit": where the command writes its JUnit XML, relative to the repo root'),
+        timeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+      })
+      .strict(),
+    paths: z
+      .object({
+        allow: z.array(z.string()).min(1).default(['**']),
+        deny: z.array(z.string()).default(['**/*.lock', 'package-lock.json', '.github/**', '.env*', '**/.env*']),
+        tests: z
+          .array(z.string())
+          .min(1)
+          .default(['**/*.test.*', '**/*.spec.*', 'test/**', 'tests/**', '**/__tests__/**', '**/test_*.py']),
+        testConfig: z
+          .array(z.string())
+          .default([
+            'vitest.config.*',
+            'vite.config.*',
+            'jest.config.*',
+            '.mocharc*',
+            'ava.config.*',
+            'pytest.ini',
+            'conftest.py',
+            '**/conftest.py',
+            'setup.cfg',
+            'tox.ini',
+          ]),
+      })
+      .strict()
+      .default({
+        allow: ['**'],
+        deny: ['**/*.lock', 'package-lock.json', '.github/**', '.env*', '**/.env*'],
+        tests: ['**/*.test.*', '**/*.spec.*', 'test/**', 'tests/**', '**/__tests__/**', '**/test_*.py'],
+        testConfig: [
+          'vitest.config.*',
+          'vite.config.*',
+          'jest.config.*',
+          '.mocharc*',
+          'ava.config.*',
+          'pytest.ini',
+          'conftest.py',
+          '**/conftest.py',
+          'setup.cfg',
+          'tox.ini',
+        ],
+      }),
+    repair: z
+      .object({ maxAttempts: z.number().int().min(1).max(20).default(3) })
+      .strict()
+      .default({ maxAttempts: 3 }),
+    budgets: z
+      .object({
+        maxTurns: z.number().int().min(1).default(40),
+        maxInputTokens: z.number().int().min(1).default(2_000_000),
+        maxOutputTokens: z.number().int().min(1).default(200_000),
+        maxCostUsd: z.number().min(0).default(5),
+        maxWallMs: z.number().int().min(1000).default(3_600_000),
+      })
+      .strict()
+      .default({
+        maxTurns: 40,
+        maxInputTokens: 2_000_000,
+        maxOutputTokens: 200_000,
+        maxCostUsd: 5,
+        maxWallMs: 3_600_000,
+      }),
+    sandbox: z
+      .object({
+        mode: z.enum(['auto', 'required', 'off']).default('auto'),
+        allowBinaryPatches: z.boolean().default(false),
+        maxPatchBytes: z
+          .number()
+          .int()
+          .min(1)
+          .default(1024 * 1024),
+        maxOutputBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(1024 * 1024),
+      })
+      .strict()
+      .default({ mode: 'auto', allowBinaryPatches: false, maxPatchBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024 }),
+    model: z.string().default('scripted').describe('"scripted:<cassette.json>" or "anthropic:<model-name>"'),
+    approval: z
+      .object({
+        mode: z.enum(['prompt', 'auto']).default('prompt'),
+        maxAutoApproveLines: z.number().int().min(1).default(400),
+      })
+      .strict()
+      .default({ mode: 'prompt', maxAutoApproveLines: 400 }),
+    commands: z
+      .object({
+        allow: z.array(Argv).default([]),
+        deny: z.array(Argv).default([]),
+      })
+      .strict()
+      .default({ allow: [], deny: [] }),
+  })
+  .strict();
+export type Config = z.infer<typeof Config>;
+export type ConfigInput = z.input<typeof Config>;
