@@ -1,0 +1,59 @@
+import type { BudgetUsage } from './budget.js';
+import type { BaselineSummary, GreenVerdict, LockRecord, PatchRef, RedVerdict } from './evidence.js';
+import type { Phase, TerminalPhase } from './phases.js';
+import type { ModelTurn, ProposeFixInput, ProposeTestInput } from './proposals.js';
+
+/** What the runtime observed; the only input of `transition`. */
+export type RunEvent =
+  | { type: 'baseline_ran'; baseline: BaselineSummary }
+  | { type: 'baseline_failed'; message: string }
+  | { type: 'model_turn'; turn: ModelTurn; usage: Partial<BudgetUsage> }
+  | { type: 'model_failed'; message: string; retryable: boolean }
+  | { type: 'patch_applied'; patchKind: 'test' | 'fix'; patch: PatchRef }
+  | { type: 'patch_refused'; patchKind: 'test' | 'fix'; rule: string; message: string; patch?: PatchRef }
+  | { type: 'red_checked'; verdict: RedVerdict }
+  | { type: 'tests_locked'; lock: LockRecord }
+  | { type: 'green_checked'; verdict: GreenVerdict }
+  | { type: 'review_decided'; decision: 'approve' | 'reject' | 'quit'; patchSha: string; by: string; reason?: string }
+  | { type: 'user_answered'; answer: string }
+  | { type: 'committed'; sha: string; branch: string }
+  | { type: 'finished' }
+  | { type: 'aborted'; reason: string };
+
+/** What the runtime must do next; plain data, executed by src/runtime. */
+export type Effect =
+  | { kind: 'run_baseline' }
+  | { kind: 'ask_model'; phase: Phase; feedback: string[] }
+  | {
+      kind: 'apply_patch';
+      patchKind: 'test';
+      input: ProposeTestInput;
+      /** Each test proposal starts from the base commit. */
+      resetTo: 'base';
+    }
+  | {
+      kind: 'apply_patch';
+      patchKind: 'fix';
+      input: ProposeFixInput;
+      /** Each fix starts from the locked tree, so a failed attempt leaves nothing behind. */
+      resetTo: string;
+    }
+  | { kind: 'verify_red'; patch: PatchRef }
+  | { kind: 'lock_tests'; patch: PatchRef }
+  | { kind: 'verify_green'; lock: LockRecord; newTestIds: string[]; fix: PatchRef }
+  | { kind: 'request_review'; patch: PatchRef; testPatch: PatchRef; red: RedVerdict; green: GreenVerdict }
+  | { kind: 'ask_user'; question: string }
+  | {
+      kind: 'commit';
+      testPatch: PatchRef;
+      fixPatch: PatchRef;
+      red: RedVerdict;
+      green: GreenVerdict;
+      approvedBy: string;
+    }
+  | { kind: 'finish'; outcome: TerminalPhase; reason: string };
+
+export type EffectKind = Effect['kind'];
+
+/** Effects that change the world and therefore carry an op key and intent/result records. */
+export const MUTATING_EFFECTS: readonly EffectKind[] = ['apply_patch', 'commit', 'verify_red', 'verify_green'];

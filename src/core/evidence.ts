@@ -1,0 +1,72 @@
+import type { FailureClass } from './report.js';
+
+/** A patch as the runtime accepted it: its canonical diff and the diff's sha256 (the patch identity). */
+export interface PatchRef {
+  sha: string;
+  diff: string;
+  files: string[];
+  summary: string;
+  /** Lines added plus lines removed, for approval policy. */
+  changedLines: number;
+}
+
+/** One test failure kept as evidence. */
+export interface FailureNote {
+  id: string;
+  class: FailureClass;
+  message: string;
+}
+
+/** Outcome of the RED gate. */
+export interface RedVerdict {
+  ok: boolean;
+  /** `red` when ok; otherwise why the test was refused. */
+  reason: 'red' | 'passes' | 'wrong_reason' | 'no_new_tests' | 'no_assertions' | 'broke_existing' | 'run_failed';
+  message: string;
+  newTestIds: string[];
+  failures: FailureNote[];
+  reportSha: string;
+}
+
+/** What LOCK froze. */
+export interface LockRecord {
+  /** repo-relative path → sha256 of content ("" key for package.json scripts). */
+  hashes: Record<string, string>;
+  testIds: string[];
+  assertionCounts: Record<string, number>;
+  /** git tree of the worktree right after the test patch; each fix starts from it. */
+  tree: string;
+}
+
+/** Outcome of the GREEN gate. */
+export interface GreenVerdict {
+  ok: boolean;
+  reason: 'green' | 'new_tests_fail' | 'suite_fails' | 'tests_lost' | 'skip_added' | 'locked_changed' | 'run_failed';
+  message: string;
+  failures: FailureNote[];
+  reportSha: string;
+  /** Locked files the fix touched; the runtime reverted them. */
+  reverted: string[];
+  /** Tests that were already failing before the run and still fail; reported, not blamed on the fix. */
+  preexistingFailures: string[];
+}
+
+/** A failed attempt, kept for the evidence bundle and fed back to the model. */
+export interface AttemptRecord {
+  n: number;
+  phase: 'ORIENT' | 'AUTHOR_TEST' | 'VERIFY_RED' | 'AUTHOR_FIX' | 'VERIFY_GREEN' | 'REVIEW';
+  kind: 'refused' | 'malformed' | 'scope' | 'red_failed' | 'green_failed' | 'rejected';
+  reason: string;
+  patch?: PatchRef;
+  failures?: FailureNote[];
+  reportSha?: string;
+}
+
+/** Summary of the suite before any change. */
+export interface BaselineSummary {
+  testIds: string[];
+  failing: string[];
+  skipped: string[];
+  reportSha: string;
+  collectionErrors: number;
+}

@@ -1,0 +1,86 @@
+import type { BudgetLimits, BudgetUsage } from './budget.js';
+import type {
+  AttemptRecord,
+  BaselineSummary,
+  GreenVerdict,
+  LockRecord,
+  PatchRef,
+  RedVerdict,
+} from './evidence.js';
+
+/** Fields every phase carries. */
+export interface RunCommon {
+  runId: string;
+  task: string;
+  /** Increments on every transition; part of each op key ("position in the machine"). */
+  step: number;
+  /** Failed attempts so far; the run escalates when it reaches maxAttempts. */
+  attempts: number;
+  maxAttempts: number;
+  limits: BudgetLimits;
+  usage: BudgetUsage;
+  history: AttemptRecord[];
+  /** What the model is told on its next turn (refusals, gate verdicts, user answers). */
+  feedback: string[];
+  baseline: BaselineSummary | null;
+}
+
+interface WithTest {
+  testPatch: PatchRef;
+}
+interface WithRed extends WithTest {
+  red: RedVerdict;
+}
+interface WithLock extends WithRed {
+  lock: LockRecord;
+}
+interface WithFix extends WithLock {
+  fixPatch: PatchRef;
+}
+interface WithGreen extends WithFix {
+  green: GreenVerdict;
+}
+
+/** The run, as a discriminated union on `phase`; each phase holds exactly the evidence it has earned. */
+export type RunState =
+  | (RunCommon & { phase: 'ORIENT' })
+  | (RunCommon & { phase: 'AUTHOR_TEST' })
+  | (RunCommon & WithTest & { phase: 'VERIFY_RED' })
+  | (RunCommon & WithRed & { phase: 'LOCK' })
+  | (RunCommon & WithLock & { phase: 'AUTHOR_FIX' })
+  | (RunCommon & WithFix & { phase: 'VERIFY_GREEN' })
+  | (RunCommon & WithGreen & { phase: 'REVIEW' })
+  | (RunCommon & WithGreen & { phase: 'COMMIT'; approvedBy: string })
+  | (RunCommon & WithGreen & { phase: 'DONE'; commit: { sha: string; branch: string } })
+  | (RunCommon & { phase: 'ESCALATED'; reason: string })
+  | (RunCommon & { phase: 'BUDGET_EXHAUSTED'; reason: string; resumeFrom: ResumablePhase })
+  | (RunCommon & { phase: 'ABORTED'; reason: string })
+  | (RunCommon & { phase: 'FAILED'; reason: string });
+
+export type ResumablePhase = 'ORIENT' | 'AUTHOR_TEST' | 'AUTHOR_FIX';
+export type StateOf<P extends RunState['phase']> = Extract<RunState, { phase: P }>;
+
+/** Everything needed to start a run; journaled as the first event. */
+export interface RunStart {
+  runId: string;
+  task: string;
+  maxAttempts: number;
+  limits: BudgetLimits;
+}
+
+/** The state a run begins in. */
+export function initialState(start: RunStart): RunState {
+  return {
+    phase: 'ORIENT',
+    runId: start.runId,
+    task: start.task,
+    step: 0,
+    attempts: 0,
+    maxAttempts: start.maxAttempts,
+    limits: start.limits,
+    usage: { turns: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, wallMs: 0 },
+    history: [],
+    feedback: [],
+    baseline: null,
+  };
+}

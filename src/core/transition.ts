@@ -1,0 +1,282 @@
+import { addUsage, exhaustedBudget, type BudgetUsage } from './budget.js';
+import type { Effect, RunEvent } from './events.js';
+import type { AttemptRecord } from './evidence.js';
+import { isTerminal, type TerminalPhase } from './phases.js';
+import {
+  describeIssues,
+  READ_ONLY_TOOLS,
+  ToolInputs,
+  type ModelTurn,
+  type Proposal,
+  type ToolName,
+} from './proposals.js';
+import { initialState, type ResumablePhase, type RunStart, type RunState, type StateOf } from './state.js';
+import { refusalReason, toolsForPhase } from '../policy/tool-routing.js';
+
+/** The machine's answer to an event: the next state and what the runtime must do. */
+export interface Transition {
+  state: RunState;
+  effects: Effect[];
+}
+
+/** The first transition of every run: run the suite once to know where we stand. */
+export function startRun(start: RunStart): Transition {
+  return { state: initialState(start), effects: [{ kind: 'run_baseline' }] };
+}
+
+/**
+ * Pure and exhaustive: given the state and what the runtime observed, decide the next state and at most one
+ * effect. It performs nothing; src/runtime executes the effect and feeds its outcome back as an event.
+ */
+export function transition(prev: RunState, event: RunEvent): Transition {
+  const state = { ...prev, step: prev.step + 1 } as RunState;
+  if (isEnded(state)) return { state: prev, effects: [] };
+  if (event.type === 'aborted') return finish({ ...state, phase: 'ABORTED', reason: event.reason });
+
+  switch (state.phase) {
+    case 'ORIENT':
+      if (event.type === 'baseline_ran') return ask({ ...state, baseline: event.baseline });
+      if (event.type === 'baseline_failed')
+        return finish({ ...state, phase: 'FAILED', reason: `could not run the test suite: ${event.message}` });
+      return onModelEvent(state, event);
+    case 'AUTHOR_TEST':
+      if (event.type === 'patch_applied' && event.patchKind === 'test') {
+        return one({ ...state, phase: 'VERIFY_RED', testPatch: event.patch }, { kind: 'verify_red', patch: event.patch });
+      }
+      if (event.type === 'patch_refused')
+        return failAttempt(state, { phase: 'AUTHOR_TEST', kind: 'scope', reason: event.message, patch: event.patch });
+      return onModelEvent(state, event);
+    case 'VERIFY_RED':
+      if (event.type !== 'red_checked') return unexpected(state, event);
+      if (event.verdict.ok) {
+        return one(
+          { ...state, phase: 'LOCK', red: event.verdict },
+          { kind: 'lock_tests', patch: state.testPatch },
+        );
+      }
+      return failAttempt(
+        { ...state, phase: 'AUTHOR_TEST' },
+        {
+          phase: 'VERIFY_RED',
+          kind: 'red_failed',
+          reason: event.verdict.message,
+          patch: state.testPatch,
+          failures: event.verdict.failures,
+          reportSha: event.verdict.reportSha,
+        },
+      );
+    case 'LOCK':
+      if (event.type !== 'tests_locked') return unexpected(state, event);
+      return ask({ ...state, phase: 'AUTHOR_FIX', lock: event.lock });
+    case 'AUTHOR_FIX':
+      if (event.type === 'patch_applied' && event.patchKind === 'fix') {
+        return one(
+          { ...state, phase: 'VERIFY_GREEN', fixPatch: event.patch },
+          { kind: 'verify_green', lock: state.lock, newTestIds: state.red.newTestIds, fix: event.patch },
+        );
+      }
+      if (event.type === 'patch_refused')
+        return failAttempt(state, { phase: 'AUTHOR_FIX', kind: 'scope', reason: event.message, patch: event.patch });
+      return onModelEvent(state, event);
+    case 'VERIFY_GREEN': {
+      if (event.type !== 'green_checked') return unexpected(state, event);
+      if (event.verdict.ok) {
+        const next: StateOf<'REVIEW'> = { ...state, phase: 'REVIEW', green: event.verdict };
+        return one(next, {
+          kind: 'request_review',
+          patch: state.fixPatch,
+          testPatch: state.testPatch,
+          red: state.red,
+          green: event.verdict,
+        });
+      }
+      const { fixPatch, ...rest } = state;
+      return failAttempt(
+        { ...rest, phase: 'AUTHOR_FIX' },
+        {
+          phase: 'VERIFY_GREEN',
+          kind: 'green_failed',
+          reason: event.verdict.message,
+          patch: fixPatch,
+          failures: event.verdict.failures,
+          reportSha: event.verdict.reportSha,
+        },
+      );
+    }
+    case 'REVIEW': {
+      if (event.type !== 'review_decided') return unexpected(state, event);
+      // An approval binds to the exact patch shown; anything else is asked again.
+      if (event.patchSha !== state.fixPatch.sha) {
+        return one(state, {
+          kind: 'request_review',
+          patch: state.fixPatch,
+          testPatch: state.testPatch,
+          red: state.red,
+          green: state.green,
+        });
+      }
+      if (event.decision === 'quit') return { state, effects: [] };
+      if (event.decision === 'approve') {
+        return one(
+          { ...state, phase: 'COMMIT', approvedBy: event.by },
+          {
+            kind: 'commit',
+            testPatch: state.testPatch,
+            fixPatch: state.fixPatch,
+            red: state.red,
+            green: state.green,
+            approvedBy: event.by,
+          },
+        );
+      }
+      const { fixPatch, green: _green, ...rest } = state;
+      return failAttempt(
+        { ...rest, phase: 'AUTHOR_FIX' },
+        {
+          phase: 'REVIEW',
+          kind: 'rejected',
+          reason: `rejected by ${event.by}: ${event.reason ?? 'no reason given'}`,
+          patch: fixPatch,
+        },
+      );
+    }
+    case 'COMMIT':
+      if (event.type !== 'committed') return unexpected(state, event);
+      return finish({ ...state, phase: 'DONE', commit: { sha: event.sha, branch: event.branch } });
+    default: {
+      // Terminal phases returned above; the compiler proves every other phase is handled.
+      const never: never = state;
+      return never;
+    }
+  }
+}
+
+type AuthoringState = StateOf<'ORIENT'> | StateOf<'AUTHOR_TEST'> | StateOf<'AUTHOR_FIX'>;
+
+function onModelEvent(state: AuthoringState, event: RunEvent): Transition {
+  switch (event.type) {
+    case 'model_turn':
+      return onTurn(state, event.turn, event.usage);
+    case 'model_failed':
+      return finish({ ...state, phase: 'FAILED', reason: `model unavailable: ${event.message}` });
+    case 'user_answered':
+      return ask({ ...state, feedback: [...state.feedback, `The user answered: ${event.answer}`] });
+    default:
+      return unexpected(state, event);
+  }
+}
+
+/** Validates one model turn against the phase's tools and schemas; every refusal counts as an attempt. */
+function onTurn(state0: AuthoringState, turn: ModelTurn, usage: Partial<BudgetUsage>): Transition {
+  const state = { ...state0, usage: addUsage(state0.usage, usage) };
+  const allowed = toolsForPhase(state.phase);
+  const errors: string[] = [];
+  let refused = false;
+  const proposals: Proposal[] = [];
+  for (const call of turn.calls) {
+    if (!(call.name in ToolInputs)) {
+      errors.push(`unknown tool "${call.name}"; available: ${allowed.join(', ')}`);
+      continue;
+    }
+    const name = call.name as ToolName;
+    if (!allowed.includes(name)) {
+      refused = true;
+      errors.push(refusalReason(name, state.phase));
+      continue;
+    }
+    if (READ_ONLY_TOOLS.includes(name)) continue;
+    const parsed = ToolInputs[name].safeParse(call.input);
+    if (!parsed.success) {
+      errors.push(`${name}: invalid input: ${describeIssues(parsed.error)}`);
+      continue;
+    }
+    proposals.push({ kind: name, input: parsed.data } as Proposal);
+  }
+  if (errors.length === 0 && proposals.length > 1) {
+    errors.push(`one proposal per turn; got ${proposals.map((p) => p.kind).join(', ')}`);
+  }
+
+  const spent = exhaustedBudget(state.usage, state.limits);
+  if (spent !== null) {
+    return finish({ ...state, phase: 'BUDGET_EXHAUSTED', reason: `budget exhausted: ${spent}`, resumeFrom: resumable(state) });
+  }
+  if (errors.length > 0) {
+    return failAttempt(state, {
+      phase: state.phase,
+      kind: refused ? 'refused' : 'malformed',
+      reason: errors.join(' | '),
+    });
+  }
+  const proposal = proposals[0];
+  if (proposal === undefined) {
+    if (state.phase === 'ORIENT') return ask({ ...state, phase: 'AUTHOR_TEST' });
+    return ask({
+      ...state,
+      feedback: [...state.feedback, `No proposal in your last turn. Call one of: ${allowed.join(', ')}.`],
+    });
+  }
+  switch (proposal.kind) {
+    case 'propose_test':
+      return one(state, { kind: 'apply_patch', patchKind: 'test', input: proposal.input, resetTo: 'base' });
+    case 'propose_fix':
+      if (state.phase !== 'AUTHOR_FIX') return unexpected(state, { type: 'finished' });
+      return one(state, { kind: 'apply_patch', patchKind: 'fix', input: proposal.input, resetTo: state.lock.tree });
+    case 'ask_user':
+      return one(state, { kind: 'ask_user', question: proposal.input.question });
+    case 'give_up':
+      return finish({ ...state, phase: 'ESCALATED', reason: `the model gave up: ${proposal.input.reason}` });
+    default: {
+      const never: never = proposal;
+      return never;
+    }
+  }
+}
+
+type EndedState = Extract<RunState, { phase: TerminalPhase }>;
+
+function isEnded(state: RunState): state is EndedState {
+  return isTerminal(state.phase);
+}
+
+function resumable(state: AuthoringState): ResumablePhase {
+  return state.phase;
+}
+
+/** Counts one failed attempt; at the cap the run escalates with its evidence, otherwise the model tries again. */
+function failAttempt(state: AuthoringState, record: Omit<AttemptRecord, 'n'>): Transition {
+  const n = state.attempts + 1;
+  const history = [...state.history, { ...record, n }];
+  const next = { ...state, attempts: n, history };
+  if (n >= state.maxAttempts) {
+    return finish({
+      ...next,
+      phase: 'ESCALATED',
+      reason: `${n} failed attempts (cap ${state.maxAttempts}); last: ${record.reason}`,
+    });
+  }
+  return ask({
+    ...next,
+    feedback: [...state.feedback, `Attempt ${n} of ${state.maxAttempts} failed (${record.kind}): ${record.reason}`],
+  });
+}
+
+function ask(state: AuthoringState): Transition {
+  return one({ ...state, feedback: [] }, { kind: 'ask_model', phase: state.phase, feedback: state.feedback });
+}
+
+function one(state: RunState, effect: Effect): Transition {
+  return { state, effects: [effect] };
+}
+
+function finish(state: Extract<RunState, { phase: TerminalPhase }>): Transition {
+  const reason = 'reason' in state ? state.reason : `committed ${state.commit.sha} on ${state.commit.branch}`;
+  return one(state, { kind: 'finish', outcome: state.phase, reason });
+}
+
+function unexpected(state: RunState, event: RunEvent): Transition {
+  return finish({
+    ...state,
+    phase: 'FAILED',
+    reason: `internal: event "${event.type}" is not expected in phase ${state.phase}`,
+  } as StateOf<'FAILED'>);
+}

@@ -1,0 +1,44 @@
+import type { Phase } from '../core/phases.js';
+import { READ_ONLY_TOOLS, type ToolName } from '../core/proposals.js';
+
+/** The tools the model is offered in each phase; anything else it calls is refused by policy. */
+export function toolsForPhase(phase: Phase): readonly ToolName[] {
+  switch (phase) {
+    case 'ORIENT':
+      return READ_ONLY_TOOLS.filter((t) => t !== 'read_last_report');
+    case 'AUTHOR_TEST':
+      return [...READ_ONLY_TOOLS.filter((t) => t !== 'read_last_report'), 'propose_test', 'ask_user', 'give_up'];
+    case 'AUTHOR_FIX':
+      return [...READ_ONLY_TOOLS, 'propose_fix', 'ask_user', 'give_up'];
+    case 'VERIFY_RED':
+    case 'LOCK':
+    case 'VERIFY_GREEN':
+    case 'REVIEW':
+    case 'COMMIT':
+    case 'DONE':
+    case 'ESCALATED':
+    case 'BUDGET_EXHAUSTED':
+    case 'ABORTED':
+    case 'FAILED':
+      return [];
+    default: {
+      const never: never = phase;
+      return never;
+    }
+  }
+}
+
+/** Why a tool is refused in a phase, worded for the model. */
+export function refusalReason(tool: string, phase: Phase): string {
+  if (tool === 'propose_fix' && (phase === 'ORIENT' || phase === 'AUTHOR_TEST')) {
+    return 'propose_fix refused: no behavior change before a test has been shown to fail (RED). Propose a failing test first with propose_test.';
+  }
+  if (tool === 'propose_test' && phase === 'AUTHOR_FIX') {
+    return 'propose_test refused: tests are locked after RED. Change production code with propose_fix.';
+  }
+  if (tool === 'propose_test' && phase === 'ORIENT') {
+    return 'propose_test refused while orienting: reply without tool calls to finish orienting, then propose the test.';
+  }
+  const offered = toolsForPhase(phase);
+  return `${tool} is not available in phase ${phase}; available: ${offered.join(', ') || 'none'}.`;
+}
