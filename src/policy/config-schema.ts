@@ -101,7 +101,7 @@ export const Config = z
       })
       .strict()
       .default({ mode: 'auto', allowBinaryPatches: false, maxPatchBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024 }),
-    model: z.string().default('scripted').describe('"scripted:<cassette.json>" or "anthropic:<model-name>"'),
+    model: z.string().optional().describe('Default model: "scripted:<cassette.json>" or "anthropic:<model-name>"'),
     approval: z
       .object({
         mode: z.enum(['prompt', 'auto']).default('prompt'),

@@ -1,0 +1,147 @@
+import type { CollectionError, TestCase, TestReport } from '../../src/core/report.js';
+import { stripAnsi } from '../classify-failure.js';
+import type { ErrorLike } from '../classify-failure.js';
+import { toRepoPath } from '../stack-frames.js';
+import type { RawRun } from './types.js';
+
+/**
+ * Environment for a runner process: no colour codes in reports, and stack traces deep enough to still show
+ * the runner's hook frames under a deep production call chain (node's default keeps only 10 frames).
+ */
+export function runnerEnv(inherited: string | undefined = process.env.NODE_OPTIONS): Record<string, string> {
+  const nodeOptions = [inherited ?? '', '--stack-trace-limit=100'].join(' ').trim();
+  return { FORCE_COLOR: '0', NODE_OPTIONS: nodeOptions };
+}
+
+/** `<file> > <describe...> > <test>`, as TestCase.id defines it. */
+export function testId(file: string, path: readonly string[]): string {
+  return (file === '' ? path : [file, ...path]).join(' > ');
+}
+
+/** A runner's file path as a repo-relative path; paths outside the repo are kept as given. */
+export function repoFile(file: string | undefined, cwd: string): string {
+  if (file === undefined || file === '') return '';
+  return toRepoPath(file, cwd) ?? file.split('\\').join('/');
+}
+
+/** A runner value (expected/actual) as display text: strings as they are, anything else as JSON. */
+export function toText(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+const HEADER = /^\s*([A-Za-z_$][\w$.]*)(?: \[([\w-]+)\])?: ?(.*)$/;
+const FRAME = /^\s+at \S/;
+
+/** Splits "Name [CODE]: message\n    at …" text (a stack, a failure message) into its parts. */
+export function parseErrorText(text: string): ErrorLike {
+  const clean = stripAnsi(text);
+  const lines = clean.split('\n');
+  const firstFrame = lines.findIndex((l) => FRAME.test(l));
+  const head = (firstFrame === -1 ? lines : lines.slice(0, firstFrame)).join('\n').trim();
+  const m = HEADER.exec(head.split('\n', 1)[0] ?? '');
+  const looksLikeName = m?.[1] !== undefined && /^(?:[\w$.]*(?:Error|Exception)|Error)$/.test(m[1]);
+  const err: ErrorLike = { message: head, stack: clean };
+  if (m !== null && looksLikeName) {
+    err.name = m[1];
+    if (m[2] !== undefined) err.code = m[2];
+    err.message = [m[3] ?? '', ...head.split('\n').slice(1)].join('\n').trim();
+  }
+  return err;
+}
+
+const OUTPUT_ERROR =
+  /^(?:Uncaught )?([A-Za-z_$][\w$]*(?:Error|Exception)|Error)(?: ?\[([\w-]+)\])?(?:\[ @(.+?) \])?: (.*)$/m;
+
+/** The error a crashed process printed (node's "Error [CODE]: message" block), with its stack, if any. */
+export function errorFromOutput(output: string): (ErrorLike & { file?: string }) | undefined {
+  const clean = stripAnsi(output);
+  const m = OUTPUT_ERROR.exec(clean);
+  if (m === null) return undefined;
+  const rest = clean.slice(m.index);
+  const err: ErrorLike & { file?: string } = { name: m[1] ?? 'Error', message: m[4] ?? '', stack: rest };
+  if (m[2] !== undefined) err.code = m[2];
+  const code = /^\s*code: '([\w-]+)'/m.exec(rest)?.[1];
+  if (err.code === undefined && code !== undefined) err.code = code;
+  const file = m[3] ?? /imported from (\S+)/.exec(m[4] ?? '')?.[1];
+  if (file !== undefined) err.file = file;
+  return err;
+}
+
+/** Expected and actual values from a line diff, given which sign marks the actual side. */
+export function valuesFromDiff(diff: string, actualSign: '-' | '+'): { expected: string; actual: string } {
+  const expected: string[] = [];
+  const actual: string[] = [];
+  for (const line of diff.split('\n')) {
+    const sign = line[0];
+    const body = line.slice(2);
+    if (sign === actualSign) actual.push(body);
+    else if (sign === '-' || sign === '+') expected.push(body);
+    else if (line.startsWith('  ') || line === '') {
+      actual.push(body);
+      expected.push(body);
+    }
+  }
+  return { expected: expected.join('\n').trim(), actual: actual.join('\n').trim() };
+}
+
+/** Jest-style "Expected: x / Received: y" message text, when a runner gives no structured values. */
+export function valuesFromMessage(message: string): { expected: string; actual: string } | undefined {
+  const m = /Expected[^:\n]*:\s*\n?\s*(.+)\n\s*Received[^:\n]*:\s*\n?\s*(.+)/.exec(stripAnsi(message));
+  if (m?.[1] === undefined || m[2] === undefined) return undefined;
+  return { expected: m[1].trim(), actual: m[2].trim() };
+}
+
+/** The last few thousand characters of the run's output, for the evidence bundle. */
+export function outputTail(raw: RawRun, max = 4000): string {
+  const text = stripAnsi([raw.stdout, raw.stderr].filter((s) => s.trim() !== '').join('\n'));
+  return text.length > max ? text.slice(text.length - max) : text;
+}
+
+/**
+ * Assembles the report and makes sure a failed run never looks clean: a killed run, or a non-zero exit
+ * with no failing test and no collection error, becomes a collection error of its own.
+ */
+export function buildReport(
+  runner: string,
+  raw: RawRun,
+  tests: TestCase[],
+  collectionErrors: CollectionError[],
+): TestReport {
+  const errors = [...collectionErrors];
+  if (raw.timedOut) {
+    errors.push({
+      file: '',
+      class: 'timeout',
+      message: 'the test command was killed: it ran past its time limit',
+    });
+  } else if (
+    raw.exitCode !== 0 &&
+    raw.interrupted !== true &&
+    errors.length === 0 &&
+    !tests.some((t) => t.state === 'failed')
+  ) {
+    const reason = raw.exitCode === null ? 'was killed by a signal' : `exited with code ${raw.exitCode}`;
+    const detail = errorFromOutput(raw.stderr) ?? errorFromOutput(raw.stdout);
+    errors.push({
+      file: '',
+      class: 'unknown',
+      message: `${runner} ${reason} but reported no failing test${detail ? `: ${detail.message}` : ''}`,
+    });
+  }
+  return {
+    runner,
+    exitCode: raw.exitCode,
+    interrupted: raw.interrupted ?? false,
+    timedOut: raw.timedOut,
+    collectionErrors: errors,
+    tests,
+    durationMs: raw.durationMs,
+    outputTail: outputTail(raw),
+  };
+}

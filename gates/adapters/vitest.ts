@@ -1,0 +1,28 @@
+import { packageFile } from '../../src/paths.js';
+import { parseRecords, recordsToReport } from './records.js';
+import { runnerEnv } from './report-helpers.js';
+import type { TestAdapter } from './types.js';
+
+/**
+ * vitest, read through agentctl's own reporter rather than `--reporter=json`: the JSON reporter loses a
+ * failing beforeAll's error, unhandled errors, expected/actual and (vitest 4) the timeout message.
+ */
+export const vitestAdapter: TestAdapter = {
+  runner: 'vitest',
+  plan({ command, files, reportFile }) {
+    const reporter = packageFile('gates', 'adapters', 'vitest-reporter.mjs');
+    return {
+      argv: [
+        ...(command ?? ['npx', 'vitest', 'run']),
+        '--reporter=default',
+        `--reporter=${reporter}`,
+        ...files,
+      ],
+      env: { ...runnerEnv(), AGENTCTL_REPORT_FILE: reportFile },
+      reportFile,
+    };
+  },
+  parse(raw, ctx) {
+    return recordsToReport('vitest', raw, ctx, parseRecords(raw.reportText));
+  },
+};

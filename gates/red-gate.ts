@@ -1,0 +1,118 @@
+import type { BaselineSummary, FailureNote, RedVerdict } from '../src/core/evidence.js';
+import type { FailureClass, TestReport } from '../src/core/report.js';
+
+/** Failure classes that point at production behavior (DESIGN.md, RED). */
+export const RIGHT_REASONS: readonly FailureClass[] = ['assertion', 'not_implemented', 'crash'];
+
+export interface RedInput {
+  baseline: BaselineSummary;
+  /** A run of only the patched test files on unchanged production code. */
+  report: TestReport;
+  reportSha: string;
+  patchedFiles: readonly string[];
+  /** Assertion count per test id, from the test source. */
+  assertions: Readonly<Record<string, number>>;
+}
+
+/** One line per failure: the message's first line, with expected/actual when the runner gave them. */
+export function failureLine(message: string, expected?: string, actual?: string): string {
+  const head = message.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const values = expected !== undefined || actual !== undefined ? ` (expected ${expected ?? '?'}, got ${actual ?? '?'})` : '';
+  return `${head.replace(/:$/, '')}${values}`.slice(0, 400);
+}
+
+function note(id: string, cls: FailureClass, message: string, expected?: string, actual?: string): FailureNote {
+  return { id, class: cls, message: failureLine(message, expected, actual) };
+}
+
+/** RED: the new tests exist, assert something, and fail for a reason that points at production code. */
+export function evaluateRed(input: RedInput): RedVerdict {
+  const { baseline, report, reportSha, patchedFiles } = input;
+  const base = { reportSha, newTestIds: [] as string[], failures: [] as FailureNote[] };
+  const inPatch = new Set(patchedFiles);
+
+  if (report.timedOut) {
+    return {
+      ...base,
+      ok: false,
+      reason: 'wrong_reason',
+      message: 'fails for the wrong reason: the test run timed out',
+    };
+  }
+  const collection = report.collectionErrors.filter((e) => inPatch.has(e.file) || e.file === '');
+  if (collection.length > 0) {
+    const failures = collection.map((e) => note(e.file || '(run)', e.class, e.message));
+    return {
+      ...base,
+      failures,
+      ok: false,
+      reason: 'wrong_reason',
+      message: `fails for the wrong reason: ${failures.map((f) => `${f.id}: ${f.class}: ${f.message}`).join('; ')}`,
+    };
+  }
+  const previous = new Set(baseline.testIds);
+  const failingBefore = new Set(baseline.failing);
+  const broke = report.tests.filter(
+    (t) => previous.has(t.id) && !failingBefore.has(t.id) && t.state === 'failed',
+  );
+  if (broke.length > 0) {
+    return {
+      ...base,
+      failures: broke.map((t) => note(t.id, t.failure?.class ?? 'unknown', t.failure?.message ?? '')),
+      ok: false,
+      reason: 'broke_existing',
+      message: `the test patch changes the status of existing tests: ${broke.map((t) => t.id).join(', ')}; add new tests instead`,
+    };
+  }
+  const fresh = report.tests.filter((t) => inPatch.has(t.file) && !previous.has(t.id));
+  const newTestIds = fresh.map((t) => t.id);
+  if (fresh.length === 0) {
+    return {
+      ...base,
+      ok: false,
+      reason: 'no_new_tests',
+      message: `no new test was collected from ${patchedFiles.join(', ')}`,
+    };
+  }
+  const notFailing = fresh.filter((t) => t.state !== 'failed');
+  if (notFailing.length > 0) {
+    return {
+      ...base,
+      newTestIds,
+      ok: false,
+      reason: 'passes',
+      message: `does not constrain behavior: ${notFailing.map((t) => `${t.id} ${t.state === 'passed' ? 'passes' : `is ${t.state}`}`).join('; ')} on unchanged production code`,
+    };
+  }
+  const failures = fresh.map((t) => note(t.id, t.failure?.class ?? 'unknown', t.failure?.message ?? '', t.failure?.expected, t.failure?.actual));
+  const wrong = failures.filter((f) => !RIGHT_REASONS.includes(f.class));
+  if (wrong.length > 0) {
+    return {
+      ...base,
+      newTestIds,
+      failures,
+      ok: false,
+      reason: 'wrong_reason',
+      message: `fails for the wrong reason: ${wrong.map((f) => `${f.id}: ${f.class}: ${f.message}`).join('; ')}`,
+    };
+  }
+  const empty = newTestIds.filter((id) => (input.assertions[id] ?? 0) < 1);
+  if (empty.length > 0) {
+    return {
+      ...base,
+      newTestIds,
+      failures,
+      ok: false,
+      reason: 'no_assertions',
+      message: `holds no assertion: ${empty.join(', ')}`,
+    };
+  }
+  return {
+    ...base,
+    newTestIds,
+    failures,
+    ok: true,
+    reason: 'red',
+    message: `RED: ${failures.map((f) => `${f.id} fails by ${f.class}: ${f.message}`).join('; ')}`,
+  };
+}

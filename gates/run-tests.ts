@@ -1,0 +1,64 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestReport } from '../src/core/report.js';
+import type { Config } from '../src/policy/config-schema.js';
+import { execCommand, type ExecResult } from '../sandbox/exec.js';
+import { adapterFor } from './adapters/index.js';
+
+export interface TestRunOptions {
+  worktree: string;
+  config: Config;
+  /** Test files to run; empty runs the whole suite. */
+  files: readonly string[];
+  isTestFile: (path: string) => boolean;
+  /** Dependency dirs made visible read-only inside the sandbox. */
+  readOnlyBinds?: Array<{ from: string; to: string }>;
+}
+
+export interface TestRun {
+  report: TestReport;
+  exec: ExecResult;
+  argv: string[];
+}
+
+/** Runs the repo's tests in the worktree through the sandbox and normalises the result. */
+export async function runTests(opts: TestRunOptions): Promise<TestRun> {
+  const adapter = adapterFor(opts.config.test.runner);
+  const scratch = await mkdtemp(join(tmpdir(), 'agentctl-report-'));
+  try {
+    const reportFile = join(scratch, 'report.out');
+    const spec = adapter.plan({
+      ...(opts.config.test.command !== undefined ? { command: opts.config.test.command } : {}),
+      files: [...opts.files],
+      reportFile,
+      ...(opts.config.test.junitReport !== undefined ? { junitReport: opts.config.test.junitReport } : {}),
+    });
+    const exec = await execCommand({
+      argv: spec.argv,
+      cwd: opts.worktree,
+      timeoutMs: opts.config.test.timeoutMs,
+      maxOutputBytes: opts.config.sandbox.maxOutputBytes,
+      mode: opts.config.sandbox.mode,
+      env: { CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...(spec.env ?? {}) },
+      readOnlyBinds: opts.readOnlyBinds ?? [],
+      writable: [scratch],
+    });
+    const reportPath = spec.reportFile ?? reportFile;
+    const reportText = await readFile(reportPath, 'utf8').catch(() => undefined);
+    const report = adapter.parse(
+      {
+        exitCode: exec.exitCode,
+        stdout: exec.stdout,
+        stderr: exec.stderr,
+        timedOut: exec.timedOut,
+        durationMs: exec.durationMs,
+        ...(reportText !== undefined ? { reportText } : {}),
+      },
+      { cwd: opts.worktree, isTestFile: opts.isTestFile },
+    );
+    return { report, exec, argv: spec.argv };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

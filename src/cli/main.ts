@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { AgentctlError, ExitCode, UsageError } from '../errors.js';
+import { packageFile } from '../paths.js';
+import { demoCommand } from './commands/demo.js';
+import { fixCommand } from './commands/fix.js';
+import { initCommand } from './commands/init.js';
+import { processIO, type CliIO } from './io.js';
+
+function version(): string {
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 20) throw new InvalidArgumentError('expected a whole number from 1 to 20');
+  return n;
+}
+
+const MODEL_HELP = 'model to use: scripted:<cassette.json> (a recorded model) or anthropic:<name>';
+
+/** Builds the command tree; each action stores its exit code in `result`. */
+export function buildProgram(io: CliIO, result: { code: number }): Command {
+  const program = new Command('agentctl')
+    .description(
+      'A coding agent whose runtime, not its model, decides what becomes real.\n' +
+        'The model proposes; agentctl refuses any behavior change until a new test fails for the right\n' +
+        'reason (RED), applies patches only in a sandboxed worktree, and commits only when that test and the\n' +
+        'whole suite pass (GREEN). After 3 failed attempts it stops and hands you the evidence.',
+    )
+    .version(version(), '-v, --version')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError('(run agentctl --help for usage)');
+
+  program
+    .command('fix')
+    .description('run one gated fix: orient, write a failing test (RED), fix until GREEN, review, commit')
+    .argument('<task>', 'what to fix, in plain words')
+    .option('-m, --model <spec>', MODEL_HELP)
+    .option('-y, --yes', 'approve GREEN patches by policy instead of asking')
+    .addOption(new Option('--max-attempts <n>', 'failed attempts before escalating (default 3)').argParser(positiveInt))
+    .option('--json', 'print every journal event as one JSON line, then a result line')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 committed · 1 gate failed · 2 usage/config error · 3 escalated or awaiting review ·\n' +
+        '4 budget exhausted (resumable) · 130 interrupted (resumable) · 70 internal error\n\n' +
+        'Example:\n  agentctl fix "average([]) should return 0" --model scripted:fixtures/cassettes/calc-node/happy-path.json',
+    )
+    .action(async (task: string, opts: { model?: string; yes?: boolean; maxAttempts?: number; json?: boolean }) => {
+      result.code = await fixCommand(task, opts, io);
+    });
+
+  program
+    .command('demo')
+    .description('run a whole gated fix on a bundled buggy repo with a recorded model (no API key, no network)')
+    .option('--json', 'print every journal event as one JSON line')
+    .action(async (opts: { json?: boolean }) => {
+      result.code = await demoCommand(opts, io);
+    });
+
+  program
+    .command('init')
+    .description('detect the test runner and write agentctl.config.json')
+    .option('--force', 'overwrite an existing config')
+    .option('--runner <name>', 'skip detection: vitest, jest, node, mocha, ava or junit')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { force?: boolean; runner?: string; json?: boolean }) => {
+      result.code = await initCommand(opts, io);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never exits the process itself. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const result = { code: ExitCode.ok as number };
+  const program = buildProgram(io, result);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return result.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return ExitCode.usage;
+    }
+    if (err instanceof UsageError || err instanceof AgentctlError) {
+      io.stderr.write(`agentctl: ${err.message}\n`);
+      if (err.hint) io.stderr.write(`  ${err.hint}\n`);
+      return err.exitCode;
+    }
+    const e = err as Error;
+    io.stderr.write(`agentctl: internal error: ${e.stack ?? e.message}\n`);
+    io.stderr.write('  This is a bug in agentctl. Please report it with the output above and the run id, if any.\n');
+    return ExitCode.internal;
+  }
+}

@@ -1,0 +1,145 @@
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { GitError, UsageError } from '../errors.js';
+
+/** A git command runner bound to one directory, with an optional extra environment. */
+export function gitAt(dir: string, env?: Record<string, string>): SimpleGit {
+  const git = simpleGit({ baseDir: dir, trimmed: false });
+  return env === undefined ? git : git.env({ ...process.env, ...env } as Record<string, string>);
+}
+
+async function raw(dir: string, args: string[], env?: Record<string, string>): Promise<string> {
+  try {
+    return await gitAt(dir, env).raw(args);
+  } catch (err) {
+    throw new GitError(`git ${args.join(' ')} failed in ${dir}: ${(err as Error).message.trim()}`);
+  }
+}
+
+/** The repository's top level, or a usage error that says how to get one. */
+export async function repoRoot(cwd: string): Promise<string> {
+  try {
+    return (await gitAt(cwd).raw(['rev-parse', '--show-toplevel'])).trim();
+  } catch {
+    throw new UsageError(`${cwd} is not inside a git repository.`, 'Run agentctl inside a git repository (git init, then commit).');
+  }
+}
+
+/** The commit HEAD points at; a repo without commits cannot be worked on. */
+export async function headCommit(root: string): Promise<string> {
+  try {
+    return (await gitAt(root).raw(['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
+  } catch {
+    throw new UsageError(`${root} has no commits yet.`, 'Commit your work first: agentctl works from HEAD.');
+  }
+}
+
+/** The git identity for agentctl's commits: the user's if configured, else a fixed one. */
+export async function commitIdentity(root: string): Promise<{ name: string; email: string }> {
+  const get = async (key: string): Promise<string> => {
+    try {
+      return (await gitAt(root).raw(['config', '--get', key])).trim();
+    } catch {
+      return '';
+    }
+  };
+  return { name: (await get('user.name')) || 'agentctl', email: (await get('user.email')) || 'agentctl@localhost' };
+}
+
+/** Creates (or reuses, on resume) a detached worktree of `base` at `dir`. */
+export async function ensureWorktree(root: string, dir: string, base: string): Promise<void> {
+  const exists = await stat(join(dir, '.git')).then(
+    () => true,
+    () => false,
+  );
+  if (exists) return;
+  await mkdir(dirname(dir), { recursive: true });
+  await rm(dir, { recursive: true, force: true });
+  await raw(root, ['worktree', 'prune']);
+  await raw(root, ['worktree', 'add', '--detach', '--quiet', dir, base]);
+}
+
+export async function removeWorktree(root: string, dir: string): Promise<void> {
+  await raw(root, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+  await raw(root, ['worktree', 'prune']).catch(() => undefined);
+}
+
+function excludes(paths: readonly string[]): string[] {
+  return paths.map((p) => `:(exclude)${p}`);
+}
+
+/** Tree hash of everything in the worktree (tracked or not, ignored files aside), without touching its index. */
+export async function snapshotTree(worktree: string, exclude: readonly string[] = []): Promise<string> {
+  const indexFile = (await raw(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'agentctl-snapshot-index'])).trim();
+  const env = { GIT_INDEX_FILE: indexFile };
+  await rm(env.GIT_INDEX_FILE, { force: true });
+  await raw(worktree, ['add', '-A', '--', '.', ...excludes(exclude)], env);
+  const tree = (await raw(worktree, ['write-tree'], env)).trim();
+  await rm(env.GIT_INDEX_FILE, { force: true });
+  return tree;
+}
+
+/** Makes the worktree's files exactly `tree` (a tree or commit-ish), removing anything else that is not ignored. */
+export async function resetToTree(worktree: string, tree: string, keep: readonly string[] = []): Promise<void> {
+  await raw(worktree, ['read-tree', '-u', '--reset', tree]);
+  await raw(worktree, ['clean', '-fdq', ...keep.flatMap((k) => ['-e', k])]);
+}
+
+/** Content of `path` in `tree`, or null when absent. */
+export async function fileInTree(worktree: string, tree: string, path: string): Promise<string | null> {
+  try {
+    return await gitAt(worktree).raw(['show', `${tree}:${path}`]);
+  } catch {
+    return null;
+  }
+}
+
+/** Writes a commit object with fixed dates and identity, so redoing it yields the same SHA. */
+export async function commitTree(
+  worktree: string,
+  opts: { tree: string; parent: string; message: string; date: string; identity: { name: string; email: string } },
+): Promise<string> {
+  const env = {
+    GIT_AUTHOR_NAME: opts.identity.name,
+    GIT_AUTHOR_EMAIL: opts.identity.email,
+    GIT_AUTHOR_DATE: opts.date,
+    GIT_COMMITTER_NAME: opts.identity.name,
+    GIT_COMMITTER_EMAIL: opts.identity.email,
+    GIT_COMMITTER_DATE: opts.date,
+  };
+  return (await raw(worktree, ['commit-tree', opts.tree, '-p', opts.parent, '-m', opts.message], env)).trim();
+}
+
+/** Moves `ref` from `expected` (null: must not exist) to `next`, atomically; false when someone else moved it. */
+export async function casUpdateRef(root: string, ref: string, next: string, expected: string | null): Promise<boolean> {
+  try {
+    await gitAt(root).raw(['update-ref', ref, next, expected ?? '0'.repeat(40)]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The commit a ref points at, or null. */
+export async function resolveRef(root: string, ref: string): Promise<string | null> {
+  try {
+    return (await gitAt(root).raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Finds a commit reachable from `ref` whose message carries `Agentctl-Op: <opKey>`. */
+export async function findCommitByOp(root: string, ref: string, opKey: string): Promise<string | null> {
+  if ((await resolveRef(root, ref)) === null) return null;
+  const out = await raw(root, ['log', '--format=%H', `--grep=^Agentctl-Op: ${opKey}$`, ref]);
+  return out.trim().split('\n')[0] || null;
+}
+
+/** Files tracked or untracked-but-not-ignored in a worktree, repo-relative. */
+export async function listFiles(worktree: string): Promise<string[]> {
+  const out = await raw(worktree, ['ls-files', '-co', '--exclude-standard', '-z']);
+  return out.split('\0').filter((p) => p.length > 0);
+}

@@ -1,0 +1,187 @@
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { JournalError } from '../errors.js';
+import { canonicalJson } from './canonical.js';
+import { mkdirDurable, syncDir } from './durable-fs.js';
+import { GENESIS_HASH, JournalEntry, buildEntry, type AppendInput } from './entry.js';
+import { firstLine, ioError } from './io-error.js';
+import { parseJournal } from './parse-journal.js';
+
+export { verifyChain, type ChainVerdict } from './parse-journal.js';
+
+/** What `JournalWriter.open` found: the verified entries and whether a torn tail was cut. */
+export interface OpenedJournal {
+  writer: JournalWriter;
+  entries: JournalEntry[];
+  repaired: null | { cutBytes: number; reason: string };
+}
+
+/** Injected clock, so tests and replays can fix `time`. */
+export interface JournalWriterOptions {
+  now?: () => Date;
+}
+
+/**
+ * The only writer of one journal file. Each `append` is one `write` of one line followed by
+ * fdatasync, so once it resolves the event survives a crash. Appends run one at a time in call order.
+ * One process per run is the run lock's job, not this class's.
+ */
+export class JournalWriter {
+  readonly file: string;
+  #handle: FileHandle;
+  #now: () => Date;
+  #nextSeq: number;
+  #lastHash: string;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closing = false;
+  // After a failed write the file may hold part of a line, so nothing more may follow it.
+  #failure: string | null = null;
+
+  private constructor(file: string, handle: FileHandle, last: JournalEntry | undefined, now: () => Date) {
+    this.file = file;
+    this.#handle = handle;
+    this.#now = now;
+    this.#nextSeq = last === undefined ? 0 : last.seq + 1;
+    this.#lastHash = last === undefined ? GENESIS_HASH : last.hash;
+  }
+
+  /**
+   * Opens (creating it and its directories if needed) a journal for appending. Verifies every line;
+   * a torn last line is cut and reported in `repaired`; any other corruption throws `JournalError`.
+   */
+  static async open(file: string, options: JournalWriterOptions = {}): Promise<OpenedJournal> {
+    let handle: FileHandle;
+    try {
+      await mkdirDurable(dirname(file));
+      handle = await open(file, 'a+');
+    } catch (error) {
+      throw ioError(`cannot open journal ${file}`, error);
+    }
+    try {
+      const bytes = await readAll(handle);
+      const parsed = parseJournal(bytes, file);
+      let repaired: OpenedJournal['repaired'] = null;
+      if (parsed.torn !== null) {
+        await handle.truncate(parsed.validBytes);
+        await handle.sync();
+        repaired = { cutBytes: bytes.length - parsed.validBytes, reason: parsed.torn.reason };
+      }
+      // A new file's directory entry is not durable until its directory is synced.
+      if (bytes.length === 0) await syncDir(dirname(file));
+      const writer = new JournalWriter(
+        file,
+        handle,
+        parsed.entries.at(-1),
+        options.now ?? (() => new Date()),
+      );
+      return { writer, entries: parsed.entries, repaired };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error instanceof JournalError ? error : ioError(`cannot open journal ${file}`, error);
+    }
+  }
+
+  /** The seq the next appended entry will get. */
+  get nextSeq(): number {
+    return this.#nextSeq;
+  }
+
+  /** Hash of the last entry, or the genesis hash for an empty journal. */
+  get lastHash(): string {
+    return this.#lastHash;
+  }
+
+  /** Appends one entry; resolves with it (as a reader will see it) once it is on disk. */
+  append(input: AppendInput): Promise<JournalEntry> {
+    if (this.#closing) return Promise.reject(new JournalError(`journal ${this.file} is closed`));
+    const result = this.#queue.then(() => this.#write(input));
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Waits for pending appends, then closes the file. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closing) return this.#queue.then(() => undefined);
+    this.#closing = true;
+    this.#queue = this.#queue.then(() => this.#handle.close());
+    await this.#queue;
+  }
+
+  async #write(input: AppendInput): Promise<JournalEntry> {
+    if (this.#failure !== null) {
+      throw new JournalError(
+        `journal ${this.file} refuses appends after a failed write (${this.#failure})`,
+        'Open the journal again; a torn last line is cut on open.',
+      );
+    }
+    const entry = this.#encode(input);
+    const bytes = Buffer.from(`${canonicalJson(entry)}\n`, 'utf8');
+    try {
+      await writeAll(this.#handle, bytes);
+      await this.#handle.datasync();
+    } catch (error) {
+      this.#failure = error instanceof Error ? error.message : String(error);
+      throw ioError(`cannot append to journal ${this.file}`, error);
+    }
+    this.#nextSeq += 1;
+    this.#lastHash = entry.hash;
+    // Hand back what a reader will parse, so callers never act on data the journal cannot reproduce.
+    return JournalEntry.parse(JSON.parse(bytes.toString('utf8')));
+  }
+
+  #encode(input: AppendInput): JournalEntry {
+    try {
+      const time = input.time ?? this.#now().toISOString();
+      return JournalEntry.parse(buildEntry({ ...input, time }, this.#nextSeq, this.#lastHash));
+    } catch (error) {
+      throw new JournalError(`cannot journal a ${input.type} event: ${describe(error)}`);
+    }
+  }
+}
+
+/** Reads and verifies a journal without changing it; a torn last line is reported, not cut. */
+export async function readJournal(
+  file: string,
+): Promise<{ entries: JournalEntry[]; torn: null | { offset: number; reason: string } }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new JournalError(`no journal at ${file}`, 'Check the run id; `.agentctl/runs/` lists the runs.');
+    }
+    throw ioError(`cannot read journal ${file}`, error);
+  }
+  const { entries, torn } = parseJournal(bytes, file);
+  return { entries, torn };
+}
+
+async function readAll(handle: FileHandle): Promise<Buffer> {
+  const { size } = await handle.stat();
+  const buffer = Buffer.alloc(size);
+  let offset = 0;
+  while (offset < size) {
+    const { bytesRead } = await handle.read(buffer, offset, size - offset, offset);
+    if (bytesRead === 0) break;
+    offset += bytesRead;
+  }
+  return buffer.subarray(0, offset);
+}
+
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    // The file is opened O_APPEND, so each write lands at the end whatever the position.
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, null);
+    offset += bytesWritten;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof z.ZodError) {
+    const issue = error.issues[0];
+    return issue === undefined ? 'invalid entry' : `${issue.path.join('.') || 'entry'}: ${issue.message}`;
+  }
+  return firstLine(error);
+}

@@ -1,0 +1,109 @@
+import { JournalError } from '../errors.js';
+import { JournalEntry, entryDefect, linkDefect } from './entry.js';
+
+/** A journal's bytes split into verified entries and, possibly, a torn last line. */
+export interface ParsedJournal {
+  entries: JournalEntry[];
+  /** Length of the verified prefix; a torn tail starts here. */
+  validBytes: number;
+  torn: null | { offset: number; reason: string };
+}
+
+/** The result of `verifyChain`: the first entry that breaks the chain, if any. */
+export type ChainVerdict = { ok: true } | { ok: false; seq: number; reason: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const NEWLINE = 0x0a;
+
+/**
+ * Parses and verifies a journal. Only the last line may be bad: a tail with no trailing newline, or a
+ * last line that is not JSON, not an entry or not matching its hashes, is reported as `torn`.
+ * Anything wrong before that, or a last line that is well formed but does not chain, throws
+ * `JournalError` naming the line.
+ */
+export function parseJournal(bytes: Uint8Array, file: string): ParsedJournal {
+  const entries: JournalEntry[] = [];
+  let start = 0;
+  let lineNo = 0;
+  while (start < bytes.length) {
+    lineNo += 1;
+    const newline = bytes.indexOf(NEWLINE, start);
+    if (newline === -1) {
+      const reason = `line ${lineNo} has no trailing newline (${bytes.length - start} bytes)`;
+      return { entries, validBytes: start, torn: { offset: start, reason } };
+    }
+    const line = readLine(bytes.subarray(start, newline));
+    if (!line.ok) {
+      // A torn append can leave a whole-looking last line of junk (e.g. zeros after a power cut).
+      if (newline === bytes.length - 1) {
+        return {
+          entries,
+          validBytes: start,
+          torn: { offset: start, reason: `line ${lineNo} ${line.reason}` },
+        };
+      }
+      throw corrupt(file, lineNo, line.reason);
+    }
+    const link = linkDefect(entries.at(-1), line.entry, entries.length);
+    if (link !== null) throw corrupt(file, lineNo, link);
+    entries.push(line.entry);
+    start = newline + 1;
+  }
+  return { entries, validBytes: start, torn: null };
+}
+
+/** Checks every entry's hashes and links, from seq 0; reports the first one that fails. */
+export function verifyChain(entries: readonly JournalEntry[]): ChainVerdict {
+  for (const [index, entry] of entries.entries()) {
+    const reason = safeEntryDefect(entry) ?? linkDefect(entries[index - 1], entry, index);
+    if (reason !== null) return { ok: false, seq: entry.seq, reason };
+  }
+  return { ok: true };
+}
+
+type LineResult = { ok: true; entry: JournalEntry } | { ok: false; reason: string };
+
+function readLine(bytes: Uint8Array): LineResult {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { ok: false, reason: 'is not valid UTF-8' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: `is not valid JSON (${messageOf(error)})` };
+  }
+  const parsed = JournalEntry.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.join('.')}: `;
+    return { ok: false, reason: `is not a journal entry (${where}${issue?.message ?? 'invalid'})` };
+  }
+  const defect = safeEntryDefect(parsed.data);
+  return defect === null
+    ? { ok: true, entry: parsed.data }
+    : { ok: false, reason: `fails its hash: ${defect}` };
+}
+
+function safeEntryDefect(entry: JournalEntry): string | null {
+  try {
+    return entryDefect(entry);
+  } catch (error) {
+    // JSON.parse accepts payloads canonicalJson refuses, such as 1e400 (Infinity).
+    return `payload cannot be hashed (${messageOf(error)})`;
+  }
+}
+
+function corrupt(file: string, lineNo: number, reason: string): JournalError {
+  return new JournalError(
+    `journal ${file} is corrupt at line ${lineNo}: ${reason}`,
+    'Only a torn last line is repaired automatically. Inspect that line; if the run cannot be saved, start a new run.',
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,47 @@
+import type { Phase } from '../core/phases.js';
+import type { ModelTurn, ToolName } from '../core/proposals.js';
+
+/** A result of a read-only tool, returned to the model on its next turn. */
+export interface ToolResultMessage {
+  callId: string;
+  name: string;
+  content: string;
+  isError: boolean;
+}
+
+/** What the runtime asks the model for one turn. */
+export interface ModelRequest {
+  runId: string;
+  task: string;
+  phase: Phase;
+  /** Only these tools are offered; anything else the model calls is refused by policy. */
+  tools: readonly ToolName[];
+  /** Runtime messages: refusals, gate verdicts, user answers. */
+  feedback: readonly string[];
+  /** Answers to the read-only calls of the previous turn. */
+  toolResults: readonly ToolResultMessage[];
+}
+
+export interface ModelResponse {
+  turn: ModelTurn;
+  usage: { inputTokens: number; outputTokens: number; costUsd: number };
+}
+
+/** The one interface every model sits behind; the runtime never trusts what it returns. */
+export interface ModelProvider {
+  readonly name: string;
+  next(request: ModelRequest): Promise<ModelResponse>;
+  /** On resume: how many turns the journal shows were already played (the provider skips or reuses them). */
+  seek?(turnsPlayed: number): void;
+}
+
+/** A model failure the run reports instead of crashing: cassette exhausted, API unreachable. */
+export class ModelCallError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'ModelCallError';
+  }
+}

@@ -1,0 +1,63 @@
+import type { RunEvent } from '../core/events.js';
+import type { Phase } from '../core/phases.js';
+import { READ_ONLY_TOOLS, type ToolName } from '../core/proposals.js';
+import type { RunState } from '../core/state.js';
+import { ModelCallError, type ToolResultMessage } from '../model/provider.js';
+import { toolsForPhase } from '../policy/tool-routing.js';
+import type { RunContext, RunDeps } from './context.js';
+import { runReadTool } from './read-tools.js';
+
+/**
+ * Asks the model for its next decision. Read-only calls the phase allows are answered and the model asked
+ * again (each call is journaled and counted); the first turn that proposes, or says nothing more, goes back to
+ * the machine, which alone decides what it means.
+ */
+export async function askModel(
+  phase: Phase,
+  feedback: string[],
+  state: RunState,
+  ctx: RunContext,
+  deps: RunDeps,
+  lastReport: () => string,
+): Promise<RunEvent> {
+  const tools = toolsForPhase(phase);
+  let toolResults: ToolResultMessage[] = [];
+  const usage = { turns: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const turnsLeft = state.limits.maxTurns - state.usage.turns;
+  for (;;) {
+    const request = { runId: ctx.runId, task: ctx.task, phase, tools, feedback, toolResults };
+    await deps.journal.append({ type: 'model_request', phase, payload: { phase, tools, feedback, toolResults } });
+    let response;
+    try {
+      response = await deps.model.next(request);
+    } catch (err) {
+      if (err instanceof ModelCallError) {
+        await deps.journal.append({ type: 'model_error', phase, payload: { message: err.message, retryable: err.retryable } });
+        return { type: 'model_failed', message: err.message, retryable: err.retryable };
+      }
+      throw err;
+    }
+    usage.turns += 1;
+    usage.inputTokens += response.usage.inputTokens;
+    usage.outputTokens += response.usage.outputTokens;
+    usage.costUsd += response.usage.costUsd;
+    await deps.journal.append({ type: 'model_response', phase, payload: { turn: response.turn, usage: response.usage } });
+    if (response.turn.text !== undefined && response.turn.text.length > 0) deps.progress.note(`model: ${response.turn.text}`);
+
+    const calls = response.turn.calls;
+    const onlyReads =
+      calls.length > 0 && calls.every((c) => READ_ONLY_TOOLS.includes(c.name as ToolName) && tools.includes(c.name as ToolName));
+    if (!onlyReads || usage.turns >= turnsLeft) {
+      return { type: 'model_turn', turn: response.turn, usage: { ...usage, wallMs: Date.now() - Date.parse(ctx.startedAt) } };
+    }
+    toolResults = [];
+    for (const call of calls) {
+      await deps.journal.append({ type: 'tool_call', phase, payload: { call, policy: 'allowed' } });
+      const result = await runReadTool(ctx.worktree, call, lastReport);
+      await deps.journal.append({ type: 'tool_result', phase, payload: { callId: result.callId, name: result.name, isError: result.isError, bytes: result.content.length } });
+      deps.progress.note(`tool ${call.name} ${JSON.stringify(call.input)}${result.isError ? ` → ${result.content}` : ''}`);
+      toolResults.push(result);
+    }
+    feedback = [];
+  }
+}

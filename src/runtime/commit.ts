@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Effect, RunEvent } from '../core/events.js';
+import { applyChanges } from '../../sandbox/atomic-apply.js';
+import { GitError, InternalError } from '../errors.js';
+import { casUpdateRef, commitTree, findCommitByOp, resetToTree, resolveRef, snapshotTree } from '../git/repo.js';
+import type { RunContext, RunDeps } from './context.js';
+import { resolveUnifiedDiff } from './proposal-patch.js';
+
+type CommitEffect = Extract<Effect, { kind: 'commit' }>;
+
+export function branchFor(runId: string): string {
+  return `agentctl/${runId}`;
+}
+
+function firstLine(text: string, max = 72): string {
+  const line = text.split('\n')[0]!.trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** The commit message: what and why, then trailers that record the evidence and the op key. */
+export function commitMessage(effect: CommitEffect, ctx: RunContext, opKey: string): string {
+  return [
+    `agentctl: ${firstLine(ctx.task, 62)}`,
+    '',
+    effect.fixPatch.summary,
+    '',
+    `Test: ${effect.testPatch.summary}`,
+    '',
+    `Agentctl-Run: ${ctx.runId}`,
+    `Agentctl-Op: ${opKey}`,
+    `Agentctl-Test-Patch: ${effect.testPatch.sha}`,
+    `Agentctl-Fix-Patch: ${effect.fixPatch.sha}`,
+    `Agentctl-Red: ${effect.red.newTestIds.join(', ')} (report ${effect.red.reportSha})`,
+    `Agentctl-Green: report ${effect.green.reportSha}`,
+    `Agentctl-Approved-By: ${effect.approvedBy}`,
+  ].join('\n');
+}
+
+async function replay(ctx: RunContext, diff: string): Promise<void> {
+  const read = (path: string) => readFile(join(ctx.worktree, path), 'utf8').catch(() => null);
+  const resolved = await resolveUnifiedDiff(diff, read, 'commit');
+  if (!resolved.ok) throw new InternalError(`an accepted patch no longer applies: ${resolved.message}`);
+  const applied = await applyChanges(ctx.worktree, resolved.changes, { allow: ['**'], deny: [] }, { undoDir: join(ctx.runDir, 'undo') });
+  if (!applied.ok) throw new InternalError(`an accepted patch no longer applies: ${applied.message}`);
+}
+
+/**
+ * Commits test + fix on `agentctl/<run-id>`, idempotently: a commit already carrying this op key is reused; the
+ * tree is rebuilt from base and the two accepted diffs (so nothing a test run left behind is committed); dates
+ * come from the journal so a redone commit has the same SHA; the branch moves by compare-and-swap.
+ */
+export async function commitRun(effect: CommitEffect, ctx: RunContext, deps: RunDeps, opKey: string): Promise<RunEvent> {
+  const branch = branchFor(ctx.runId);
+  const ref = `refs/heads/${branch}`;
+  const existing = await findCommitByOp(ctx.repoRoot, ref, opKey);
+  if (existing !== null) return { type: 'committed', sha: existing, branch };
+
+  await resetToTree(ctx.worktree, ctx.baseSha, ctx.depLinks);
+  await replay(ctx, effect.testPatch.diff);
+  await replay(ctx, effect.fixPatch.diff);
+  const tree = await snapshotTree(ctx.worktree, ctx.depLinks);
+  const sha = await commitTree(ctx.worktree, {
+    tree,
+    parent: ctx.baseSha,
+    message: commitMessage(effect, ctx, opKey),
+    date: ctx.startedAt,
+    identity: ctx.identity,
+  });
+  await deps.failpoint('commit:before_ref');
+  const current = await resolveRef(ctx.repoRoot, ref);
+  if (current === sha) return { type: 'committed', sha, branch };
+  if (!(await casUpdateRef(ctx.repoRoot, ref, sha, current))) {
+    throw new GitError(`branch ${branch} moved while agentctl was committing to it`, 'Inspect the branch; agentctl never force-moves it.');
+  }
+  return { type: 'committed', sha, branch };
+}

@@ -1,0 +1,71 @@
+import type { Effect, RunEvent } from '../core/events.js';
+import type { GreenVerdict, PatchRef, RedVerdict } from '../core/evidence.js';
+import type { RunState } from '../core/state.js';
+import type { Config } from '../policy/config-schema.js';
+import type { PathKind } from '../policy/path-kinds.js';
+import type { ModelProvider } from '../model/provider.js';
+import type { JournalEntry } from '../journal/entry.js';
+
+/** Facts fixed when a run starts; journaled in `run_started` so resume and replay see the same ones. */
+export interface RunContext {
+  runId: string;
+  task: string;
+  repoRoot: string;
+  worktree: string;
+  runDir: string;
+  baseSha: string;
+  /** ISO time of the run's start; also the date of its commit, so a redone commit has the same SHA. */
+  startedAt: string;
+  identity: { name: string; email: string };
+  config: Config;
+  /** Dependency dirs linked into the worktree; kept by resets, excluded from snapshots. */
+  depLinks: string[];
+  readOnlyBinds: Array<{ from: string; to: string }>;
+}
+
+/** What a reviewer sees, and what an approval binds to (`patch.sha`). */
+export interface ReviewRequest {
+  runId: string;
+  task: string;
+  patch: PatchRef;
+  testPatch: PatchRef;
+  red: RedVerdict;
+  green: GreenVerdict;
+}
+
+export interface ReviewDecision {
+  decision: 'approve' | 'reject' | 'quit';
+  by: string;
+  reason?: string;
+}
+
+/** Decides about a GREEN patch: a person at a terminal, or a policy in CI. */
+export interface Approver {
+  review(request: ReviewRequest): Promise<ReviewDecision>;
+}
+
+/** Receives what happens, for the terminal or `--json`; never decides anything. */
+export interface ProgressSink {
+  entry(entry: JournalEntry): void;
+  effectStarted(effect: Effect, state: RunState): void;
+  transitioned(from: RunState, to: RunState, event: RunEvent): void;
+  note(message: string): void;
+}
+
+/** Appends one journal event (durably) and returns it. */
+export interface JournalSink {
+  append(input: { type: string; phase: string; opKey?: string; payload: unknown }): Promise<JournalEntry>;
+}
+
+export interface RunDeps {
+  model: ModelProvider;
+  approver: Approver;
+  askUser: (question: string) => Promise<string>;
+  progress: ProgressSink;
+  journal: JournalSink;
+  /** True once the user asked to stop (Ctrl-C); the driver stops at the next boundary. */
+  stopRequested: () => boolean;
+  /** Named failpoints for crash tests; inert unless AGENTCTL_FAILPOINT names one. */
+  failpoint: (name: string) => Promise<void>;
+  classify: (path: string) => PathKind;
+}

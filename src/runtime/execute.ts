@@ -1,0 +1,84 @@
+import type { Effect, RunEvent } from '../core/events.js';
+import type { RunState } from '../core/state.js';
+import { InternalError } from '../errors.js';
+import { applyPatch } from './apply-patch.js';
+import { askModel } from './ask-model.js';
+import { commitRun } from './commit.js';
+import type { RunContext, RunDeps } from './context.js';
+import { saveEvidence } from './evidence-bundle.js';
+import { summarizeBaseline } from './reports.js';
+import { lockTests, runAndRecord, verifyGreen, verifyRed, type ReportMemory } from './verify.js';
+
+function reportText(memory: ReportMemory): string {
+  const report = memory.last;
+  if (report === null) return 'No test report yet.';
+  return JSON.stringify(
+    {
+      exitCode: report.exitCode,
+      timedOut: report.timedOut,
+      collectionErrors: report.collectionErrors,
+      tests: report.tests.map((t) => ({ id: t.id, state: t.state, failure: t.failure })),
+    },
+    null,
+    2,
+  );
+}
+
+/** Performs one effect and reports what happened as an event; expected failures are events, not exceptions. */
+export async function executeEffect(
+  effect: Effect,
+  state: RunState,
+  ctx: RunContext,
+  deps: RunDeps,
+  opKey: string,
+  memory: ReportMemory,
+): Promise<RunEvent> {
+  switch (effect.kind) {
+    case 'run_baseline': {
+      const { report, sha } = await runAndRecord(ctx, deps, [], 'ORIENT:baseline', memory);
+      if (report.tests.length === 0 && (report.exitCode !== 0 || report.collectionErrors.length > 0)) {
+        const detail = report.collectionErrors[0]?.message ?? report.outputTail.slice(-600);
+        return { type: 'baseline_failed', message: `the test command collected no tests (exit ${report.exitCode}): ${detail.trim()}` };
+      }
+      return { type: 'baseline_ran', baseline: summarizeBaseline(report, sha) };
+    }
+    case 'ask_model':
+      return askModel(effect.phase, effect.feedback, state, ctx, deps, () => reportText(memory));
+    case 'apply_patch':
+      return applyPatch(effect, ctx, deps);
+    case 'verify_red':
+      return verifyRed(effect.patch, requireBaseline(state), ctx, deps, memory);
+    case 'lock_tests':
+      return lockTests(state.phase === 'LOCK' ? state.red.newTestIds : [], effect.patch, ctx, deps);
+    case 'verify_green':
+      return verifyGreen(effect.lock, effect.newTestIds, requireBaseline(state), ctx, deps, memory);
+    case 'request_review': {
+      const decision = await deps.approver.review({
+        runId: ctx.runId,
+        task: ctx.task,
+        patch: effect.patch,
+        testPatch: effect.testPatch,
+        red: effect.red,
+        green: effect.green,
+      });
+      await deps.journal.append({ type: 'approval_decided', phase: state.phase, payload: { ...decision, patchSha: effect.patch.sha } });
+      return { type: 'review_decided', decision: decision.decision, patchSha: effect.patch.sha, by: decision.by, ...(decision.reason !== undefined ? { reason: decision.reason } : {}) };
+    }
+    case 'ask_user':
+      return { type: 'user_answered', answer: await deps.askUser(effect.question) };
+    case 'commit':
+      return commitRun(effect, ctx, deps, opKey);
+    case 'finish':
+      await saveEvidence(state, ctx);
+      return { type: 'finished' };
+    default: {
+      const never: never = effect;
+      return never;
+    }
+  }
+}
+
+function requireBaseline(state: RunState) {
+  if (state.baseline === null) throw new InternalError('no baseline test run before verification');
+  return state.baseline;
+}

@@ -1,0 +1,94 @@
+import { readFile, lstat, realpath } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { ListFilesInput, ReadFileInput, SearchTextInput, describeIssues, type ToolCall } from '../core/proposals.js';
+import { listFiles } from '../git/repo.js';
+import type { ToolResultMessage } from '../model/provider.js';
+
+const MAX_READ_BYTES = 64 * 1024;
+const MAX_LIST = 2000;
+const MAX_HITS = 200;
+
+/**
+ * Repository text reaches the model as delimited data, never as instructions: every tool result is wrapped
+ * in a block that names its source, and the system prompt says such blocks are data.
+ */
+export function dataBlock(source: string, body: string): string {
+  const fence = body.includes('</repo-data>') ? body.replaceAll('</repo-data>', '<\\/repo-data>') : body;
+  return `<repo-data source="${source.replaceAll('"', "'")}">\n${fence}\n</repo-data>`;
+}
+
+/** Resolves a model-supplied path for reading: inside the worktree, no .git, no escape through links. */
+async function readablePath(worktree: string, path: string): Promise<string | null> {
+  if (path.includes('\0') || path.startsWith('/') || path.split(/[\\/]/).some((s) => s === '..' || s.toLowerCase() === '.git')) return null;
+  const full = join(worktree, path);
+  try {
+    const real = await realpath(full);
+    const root = await realpath(worktree);
+    if (real !== root && !real.startsWith(root + sep)) return null;
+    return (await lstat(full)).isFile() ? full : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Executes one read-only tool call against the worktree; failures are returned to the model as errors. */
+export async function runReadTool(worktree: string, call: ToolCall, lastReport: () => string): Promise<ToolResultMessage> {
+  const reply = (content: string, isError = false): ToolResultMessage => ({
+    callId: call.id ?? call.name,
+    name: call.name,
+    content,
+    isError,
+  });
+  switch (call.name) {
+    case 'read_file': {
+      const input = ReadFileInput.safeParse(call.input);
+      if (!input.success) return reply(`invalid input: ${describeIssues(input.error)}`, true);
+      const full = await readablePath(worktree, input.data.path);
+      if (full === null) return reply(`${input.data.path}: not a readable file in the repository`, true);
+      const text = (await readFile(full, 'utf8')).slice(0, MAX_READ_BYTES);
+      const lines = text.split('\n');
+      const start = input.data.startLine ?? 1;
+      const end = Math.min(input.data.endLine ?? lines.length, lines.length);
+      const body = lines
+        .slice(start - 1, end)
+        .map((l, i) => `${String(start + i).padStart(4)}| ${l}`)
+        .join('\n');
+      return reply(dataBlock(`${input.data.path}:${start}-${end}`, body));
+    }
+    case 'list_files': {
+      const input = ListFilesInput.safeParse(call.input);
+      if (!input.success) return reply(`invalid input: ${describeIssues(input.error)}`, true);
+      const dir = (input.data.dir ?? '').replace(/^\.?\/?/, '').replace(/\/$/, '');
+      const files = (await listFiles(worktree)).filter((f) => dir === '' || f.startsWith(`${dir}/`));
+      const shown = files.slice(0, MAX_LIST);
+      const more = files.length > shown.length ? `\n(${files.length - shown.length} more not shown)` : '';
+      return reply(dataBlock(`list ${dir || '.'}`, shown.join('\n') + more));
+    }
+    case 'search_text': {
+      const input = SearchTextInput.safeParse(call.input);
+      if (!input.success) return reply(`invalid input: ${describeIssues(input.error)}`, true);
+      const match = input.data.glob === undefined ? () => true : picomatch(input.data.glob, { dot: true });
+      const hits: string[] = [];
+      for (const file of await listFiles(worktree)) {
+        if (!match(file) || hits.length >= MAX_HITS) continue;
+        const full = await readablePath(worktree, file);
+        if (full === null) continue;
+        const text = await readFile(full, 'utf8').catch(() => '');
+        if (text.includes('\0')) continue;
+        text.split('\n').forEach((line, i) => {
+          if (hits.length < MAX_HITS && line.includes(input.data.query)) hits.push(`${file}:${i + 1}: ${line.slice(0, 300)}`);
+        });
+      }
+      return reply(dataBlock(`search ${JSON.stringify(input.data.query)}`, hits.join('\n') || '(no matches)'));
+    }
+    case 'read_last_report':
+      return reply(dataBlock('last test report', lastReport()));
+    default:
+      return reply(`${call.name} is not a read-only tool`, true);
+  }
+}
+
+export function relativeTo(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}

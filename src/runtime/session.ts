@@ -1,0 +1,151 @@
+import { realpath } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Effect } from '../core/events.js';
+import type { RunState, RunStart } from '../core/state.js';
+import { startRun } from '../core/transition.js';
+import { linkDependencies } from '../../sandbox/deps-link.js';
+import { recoverPendingApply } from '../../sandbox/atomic-apply.js';
+import { commitIdentity, ensureWorktree, headCommit, repoRoot } from '../git/repo.js';
+import { JournalWriter } from '../journal/journal-file.js';
+import { acquireRunLock, type RunLock } from '../journal/run-lock.js';
+import { ensureAgentctlDir, journalPath, newRunId, runDir } from '../journal/run-store.js';
+import type { Config } from '../policy/config-schema.js';
+import { loadConfig } from '../policy/config.js';
+import { pathClassifier } from '../policy/path-kinds.js';
+import type { ModelProvider } from '../model/provider.js';
+import type { Approver, ProgressSink, RunContext, RunDeps } from './context.js';
+import { drive, type DriveOutcome } from './driver.js';
+import { failpoint } from './failpoints.js';
+
+/**
+ * Where a run's worktree lives: a per-user cache dir, out of the user's checkout (so their own test runner never
+ * collects it) and out of `.git` (jest's crawler skips any path containing `/.git/`).
+ */
+export function worktreeDir(runId: string, env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.AGENTCTL_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'agentctl');
+  return join(base, 'worktrees', runId);
+}
+
+export interface SessionOptions {
+  model: ModelProvider;
+  approver: Approver;
+  progress: ProgressSink;
+  askUser?: (question: string) => Promise<string>;
+  stopRequested?: () => boolean;
+}
+
+/** An open run: its context, dependencies and journal; close() releases the lock. */
+export interface OpenRun {
+  ctx: RunContext;
+  deps: RunDeps;
+  close(): Promise<void>;
+}
+
+async function openRun(ctx: RunContext, opts: SessionOptions, existing: boolean): Promise<{ run: OpenRun; entries: Awaited<ReturnType<typeof JournalWriter.open>>['entries'] }> {
+  await ensureAgentctlDir(ctx.repoRoot);
+  const lockDir = ctx.runDir;
+  const opened = await JournalWriter.open(journalPath(ctx.repoRoot, ctx.runId));
+  let lock: RunLock | null = null;
+  try {
+    lock = await acquireRunLock(lockDir);
+  } catch (err) {
+    await opened.writer.close();
+    throw err;
+  }
+  const renew = setInterval(() => void lock?.renew().catch(() => undefined), 15_000);
+  renew.unref();
+  if (opened.repaired !== null) opts.progress.note(`journal: cut a torn last line (${opened.repaired.cutBytes} bytes): ${opened.repaired.reason}`);
+  if (existing) await recoverPendingApply(ctx.worktree, join(ctx.runDir, 'undo'));
+  const classifier = pathClassifier(ctx.config.paths);
+  const deps: RunDeps = {
+    model: opts.model,
+    approver: opts.approver,
+    askUser: opts.askUser ?? (() => Promise.resolve('No human is available to answer; proceed with your best judgement.')),
+    progress: opts.progress,
+    journal: {
+      append: async (input) => {
+        const entry = await opened.writer.append(input);
+        opts.progress.entry(entry);
+        return entry;
+      },
+    },
+    stopRequested: opts.stopRequested ?? (() => false),
+    failpoint,
+    classify: (p) => classifier.kindOf(p),
+  };
+  return {
+    entries: opened.entries,
+    run: {
+      ctx,
+      deps,
+      close: async () => {
+        clearInterval(renew);
+        await opened.writer.close();
+        await lock?.release();
+      },
+    },
+  };
+}
+
+/** Starts a new gated run for `task` in the repo containing `cwd`. */
+export async function startFix(
+  cwd: string,
+  task: string,
+  opts: SessionOptions & { config?: Config; runId?: string; now?: Date },
+): Promise<DriveOutcome & { ctx: RunContext }> {
+  const root = await realpath(await repoRoot(cwd));
+  const config = opts.config ?? (await loadConfig(root));
+  const baseSha = await headCommit(root);
+  const now = opts.now ?? new Date();
+  const runId = opts.runId ?? newRunId(now);
+  const worktree = worktreeDir(runId);
+  await ensureWorktree(root, worktree, baseSha);
+  const binds = await linkDependencies(root, worktree);
+  const ctx: RunContext = {
+    runId,
+    task,
+    repoRoot: root,
+    worktree,
+    runDir: runDir(root, runId),
+    baseSha,
+    startedAt: now.toISOString(),
+    identity: await commitIdentity(root),
+    config,
+    depLinks: await depLinkNames(root),
+    readOnlyBinds: binds,
+  };
+  const start: RunStart = { runId, task, maxAttempts: config.repair.maxAttempts, limits: config.budgets };
+  const { run } = await openRun(ctx, opts, false);
+  try {
+    const first = startRun(start);
+    await run.deps.journal.append({
+      type: 'run_started',
+      phase: first.state.phase,
+      payload: { start, context: { ...ctx, readOnlyBinds: undefined }, model: opts.model.name },
+    });
+    opts.progress.transitioned(first.state, first.state, { type: 'finished' });
+    const outcome = await drive(first.state, first.effects, ctx, run.deps);
+    await finishJournal(run, outcome);
+    return { ...outcome, ctx };
+  } finally {
+    await run.close();
+  }
+}
+
+/** Dependency dirs linked into worktrees, relative names (kept by resets, excluded from snapshots). */
+async function depLinkNames(root: string): Promise<string[]> {
+  const names = ['node_modules', '.venv', 'venv', 'vendor/bundle'];
+  return names.filter((n) => relative(root, join(root, n)) === n);
+}
+
+async function finishJournal(run: OpenRun, outcome: DriveOutcome): Promise<void> {
+  if (outcome.paused !== null) return;
+  await run.deps.journal.append({
+    type: 'run_finished',
+    phase: outcome.state.phase,
+    payload: { phase: outcome.state.phase, attempts: outcome.state.attempts, usage: outcome.state.usage },
+  });
+}
+
+export type { Effect, RunState };

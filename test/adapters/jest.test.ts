@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestReport } from '../../src/core/report.js';
+import { jestAdapter } from '../../gates/adapters/jest.js';
+import { CALC_CJS, SLOW, runnerProject, testById } from './runner-project.js';
+import type { RunnerProject } from './runner-project.js';
+
+const MAIN = `const assert = require('node:assert');
+const { add, boom, later } = require('../src/calc.js');
+describe('calc', () => {
+  it('passes', () => { expect(add(1, 2)).toBe(3); });
+  it('asserts', () => { expect(add(1, 2)).toBe(4); });
+  it('node assert', () => { assert.strictEqual(add(1, 1), 3); });
+  it('crashes', () => { boom(); });
+  it('not implemented', () => { later(); });
+  it('type error', () => { const none = undefined; none.call(); });
+  it('slow', async () => { await ${SLOW}; }, 100);
+  it.skip('skipped', () => {});
+  it.todo('later');
+  describe('inner', () => { it('deeper', () => { expect(add(0, 0)).toBe(0); }); });
+});
+describe('hooked', () => {
+  beforeEach(() => { throw new Error('hook failed'); });
+  it('victim', () => { expect(1).toBe(1); });
+});
+`;
+
+describe('jest adapter on a real jest run', () => {
+  let project: RunnerProject;
+  let report: TestReport;
+  const id = (name: string) => testById(report, `test/main.test.js > ${name}`);
+
+  beforeAll(async () => {
+    project = await runnerProject(jestAdapter, {
+      'package.json': '{"name":"fixture"}',
+      'src/calc.js': CALC_CJS,
+      'test/main.test.js': MAIN,
+      'test/missing.test.js': `const { nope } = require('../src/nope.js');\nit('never', () => nope());\n`,
+      'test/syntax.test.js': `it('broken', () => { (1 ;\n`,
+      'test/teardown.test.js': `afterAll(() => { throw new Error('afterAll failed'); });\nit('fine', () => { expect(1).toBe(1); });\n`,
+    });
+    ({ report } = await project.run([]));
+  });
+  afterAll(() => project.remove());
+
+  it('reports passing, skipped and todo tests under their describe path', () => {
+    expect(id('calc > passes').state).toBe('passed');
+    expect(id('calc > inner > deeper').state).toBe('passed');
+    expect(id('calc > skipped').state).toBe('skipped');
+    expect(id('calc > later').state).toBe('todo');
+  });
+
+  it('classifies assertion failures from expect and node:assert, with expected/actual', () => {
+    expect(id('calc > asserts').failure).toMatchObject({ class: 'assertion', expected: '4', actual: '3' });
+    expect(id('calc > node assert').failure).toMatchObject({ class: 'assertion', expected: '3', actual: '2' });
+  });
+
+  it('tells a crash in production code from an error in the test code', () => {
+    expect(id('calc > crashes').failure).toMatchObject({ class: 'crash', message: 'production exploded' });
+    expect(id('calc > not implemented').failure?.class).toBe('not_implemented');
+    expect(id('calc > type error').failure?.class).toBe('test_error');
+  });
+
+  it('classifies timeouts and hook failures', () => {
+    expect(id('calc > slow').failure?.class).toBe('timeout');
+    expect(id('hooked > victim').failure?.class).toBe('hook');
+    expect(report.collectionErrors).toContainEqual(
+      expect.objectContaining({ file: 'test/teardown.test.js', class: 'hook', message: 'afterAll failed' }),
+    );
+  });
+
+  it('never loses a file that fails to load', () => {
+    const byFile = (file: string) => report.collectionErrors.find((e) => e.file === file);
+    expect(byFile('test/missing.test.js')).toMatchObject({ class: 'import' });
+    expect(byFile('test/missing.test.js')?.message).toContain("Cannot find module '../src/nope.js'");
+    expect(byFile('test/syntax.test.js')?.class).toBe('syntax');
+  });
+});
