@@ -80,7 +80,7 @@ function failure(
     : classifyError(err, { where, isTestFile: ctx.isTestFile, cwd: ctx.cwd });
   const out: NonNullable<TestCase['failure']> = {
     class: cls,
-    message: err.message || String(test.diag.assertion ?? 'failed'),
+    message: err.message || `${String(test.diag.assertion ?? 'test')} failed`,
   };
   const details = test.diag.details as Record<string, unknown> | undefined;
   const diff = Object.entries(details ?? {}).find(([label]) =>

@@ -2,10 +2,10 @@ import { XMLParser } from 'fast-xml-parser';
 import type { CollectionError, TestCase } from '../../src/core/report.js';
 import { ConfigError } from '../../src/errors.js';
 import { classifyError } from '../classify-failure.js';
-import type { ErrorLike } from '../classify-failure.js';
 import { trimStack } from '../stack-frames.js';
+import { junitError } from './junit-errors.js';
 import { resolveJunitFile } from './junit-files.js';
-import { buildReport, parseErrorText, repoFile, testId } from './report-helpers.js';
+import { buildReport, repoFile, testId } from './report-helpers.js';
 import type { AdapterContext, TestAdapter } from './types.js';
 
 interface Outcome {
@@ -51,29 +51,6 @@ function flat<T extends object>(node: unknown): T {
   return { ...(attrs as object | undefined), ...rest } as T;
 }
 
-/** The error inside a <failure>/<error>: its own type and message when the text shows them, not the label. */
-function errorOf(outcome: Outcome): ErrorLike & { failureType?: string } {
-  const body = outcome['#text'] ?? '';
-  const message = outcome.message ?? body.split('\n', 1)[0] ?? '';
-  // node's junit reporter: "[Error [ERR_TEST_FAILURE]: …] { …, cause: <the original error> }".
-  const cause = /\bcause: (?=[\w$]+(?: \[[\w-]+\])?: )/.exec(body);
-  if (cause !== null) {
-    const inner = parseErrorText(body.slice(cause.index + cause[0].length).replace(/^ {2}/gm, ''));
-    const code = /^\s*code: '([\w-]+)'/m.exec(body.slice(cause.index))?.[1];
-    return { ...inner, ...(code !== undefined ? { code } : {}), failureType: outcome.type };
-  }
-  // pytest ends a traceback with "path/to/file.py:12: ValueError".
-  const pyName = /^\S+:\d+: ([\w.]+)\s*$/m.exec(body.split('\n').reverse().join('\n'))?.[1];
-  const labelName = /^[\w.]*(?:Error|Exception|Failure)$/.test(outcome.type ?? '') ? outcome.type : undefined;
-  const header = parseErrorText(message);
-  return {
-    name: pyName ?? labelName ?? header.name,
-    message: header.name ? header.message : message,
-    stack: body,
-    failureType: outcome.type,
-  };
-}
-
 interface Walk {
   ctx: AdapterContext;
   tests: TestCase[];
@@ -82,33 +59,37 @@ interface Walk {
 
 function visitCase(tc: XmlCase, suites: string[], suiteFile: string | undefined, walk: Walk): void {
   const name = tc.name ?? '';
-  const { file, scope } = resolveJunitFile(
+  const { file, scope, fileLevel } = resolveJunitFile(
     { file: tc.file ?? suiteFile, classname: tc.classname, name },
     walk.ctx,
   );
   const raw = tc.error?.[0] ?? tc.failure?.[0];
   const outcome = raw === undefined ? undefined : flat<Outcome>(raw);
-  const isFileLevel =
-    file !== '' && (tc.classname === '' || name === file || repoFile(name, walk.ctx.cwd) === file);
   const suitePath = suites.filter(
     (s) => !GENERIC_SUITES.has(s) && s !== file && s !== tc.classname && repoFile(s, walk.ctx.cwd) !== file,
   );
   const path = [...suitePath, ...scope, name];
   if (outcome !== undefined) {
-    const err = errorOf(outcome);
+    const err = junitError({ message: outcome.message, type: outcome.type, text: outcome['#text'] ?? '' });
     const hook =
       err.failureType === 'hookFailed' || /^failed on (?:setup|teardown) with/.test(outcome.message ?? '');
-    const where = hook ? 'hook' : isFileLevel ? 'module' : 'test';
+    const where = hook ? 'hook' : fileLevel ? 'module' : 'test';
     const cls =
       err.failureType === 'testTimeoutFailure'
         ? 'timeout'
         : classifyError(err, { where, isTestFile: walk.ctx.isTestFile, cwd: walk.ctx.cwd });
     const stack = trimStack(err.stack);
-    if (isFileLevel) {
+    if (fileLevel) {
       walk.errors.push({ file, class: cls, message: err.message, ...(stack ? { stack } : {}) });
       return;
     }
-    const failure = { class: cls, message: err.message, ...(stack ? { stack } : {}) };
+    const failure = {
+      class: cls,
+      message: err.message,
+      ...(err.expected !== undefined ? { expected: err.expected } : {}),
+      ...(err.actual !== undefined ? { actual: err.actual } : {}),
+      ...(stack ? { stack } : {}),
+    };
     walk.tests.push({
       id: testId(file, path),
       file,

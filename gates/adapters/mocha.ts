@@ -24,7 +24,9 @@ export const mochaAdapter: TestAdapter = {
     // mocha prints "Exception during run: <error>" when a spec file fails to load, then stops: no reporter output.
     const at = raw.stderr.indexOf('Exception during run:');
     const err =
-      at === -1 ? undefined : errorFromOutput(raw.stderr.slice(at + 'Exception during run:'.length).trimStart());
+      at === -1
+        ? undefined
+        : errorFromOutput(raw.stderr.slice(at + 'Exception during run:'.length).trimStart());
     if (err === undefined) return report;
     const cls = classifyError(err, { where: 'module', isTestFile: ctx.isTestFile, cwd: ctx.cwd });
     const stack = trimStack(err.stack);

@@ -1,12 +1,23 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { execa } from 'execa';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError, UsageError } from '../errors.js';
+
+// Variables git needs to find itself and its config; simple-git rightly refuses editor/askpass overrides.
+const PASS_THROUGH = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'XDG_CONFIG_HOME', 'GIT_CONFIG_NOSYSTEM'];
 
 /** A git command runner bound to one directory, with an optional extra environment. */
 export function gitAt(dir: string, env?: Record<string, string>): SimpleGit {
   const git = simpleGit({ baseDir: dir, trimmed: false });
-  return env === undefined ? git : git.env({ ...process.env, ...env } as Record<string, string>);
+  if (env === undefined) return git;
+  return git.env({ ...gitEnv(), ...env });
+}
+
+function gitEnv(): Record<string, string> {
+  const base: Record<string, string> = {};
+  for (const key of PASS_THROUGH) if (process.env[key] !== undefined) base[key] = process.env[key]!;
+  return base;
 }
 
 async function raw(dir: string, args: string[], env?: Record<string, string>): Promise<string> {
@@ -66,19 +77,29 @@ export async function removeWorktree(root: string, dir: string): Promise<void> {
   await raw(root, ['worktree', 'prune']).catch(() => undefined);
 }
 
-function excludes(paths: readonly string[]): string[] {
-  return paths.map((p) => `:(exclude)${p}`);
-}
-
-/** Tree hash of everything in the worktree (tracked or not, ignored files aside), without touching its index. */
+/**
+ * Tree hash of everything in the worktree (tracked or not, ignored files and `exclude` aside), built in a
+ * private index so the worktree's own index is never touched.
+ */
 export async function snapshotTree(worktree: string, exclude: readonly string[] = []): Promise<string> {
   const indexFile = (await raw(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'agentctl-snapshot-index'])).trim();
-  const env = { GIT_INDEX_FILE: indexFile };
-  await rm(env.GIT_INDEX_FILE, { force: true });
-  await raw(worktree, ['add', '-A', '--', '.', ...excludes(exclude)], env);
-  const tree = (await raw(worktree, ['write-tree'], env)).trim();
-  await rm(env.GIT_INDEX_FILE, { force: true });
-  return tree;
+  const skip = (f: string) => exclude.some((e) => f === e || f.startsWith(`${e}/`));
+  const files = (await listFiles(worktree)).filter((f) => !skip(f));
+  await rm(indexFile, { force: true });
+  try {
+    const env = { ...gitEnv(), GIT_INDEX_FILE: indexFile };
+    const add = await execa('git', ['update-index', '--add', '--remove', '-z', '--stdin'], {
+      cwd: worktree,
+      env,
+      extendEnv: false,
+      input: files.map((f) => `${f}\0`).join(''),
+      reject: false,
+    });
+    if (add.exitCode !== 0) throw new GitError(`git update-index failed in ${worktree}: ${add.stderr.trim()}`);
+    return (await raw(worktree, ['write-tree'], { GIT_INDEX_FILE: indexFile })).trim();
+  } finally {
+    await rm(indexFile, { force: true });
+  }
 }
 
 /** Makes the worktree's files exactly `tree` (a tree or commit-ish), removing anything else that is not ignored. */

@@ -51,7 +51,11 @@ describe('jest adapter on a real jest run', () => {
 
   it('classifies assertion failures from expect and node:assert, with expected/actual', () => {
     expect(id('calc > asserts').failure).toMatchObject({ class: 'assertion', expected: '4', actual: '3' });
-    expect(id('calc > node assert').failure).toMatchObject({ class: 'assertion', expected: '3', actual: '2' });
+    expect(id('calc > node assert').failure).toMatchObject({
+      class: 'assertion',
+      expected: '3',
+      actual: '2',
+    });
   });
 
   it('tells a crash in production code from an error in the test code', () => {

@@ -80,7 +80,11 @@ describe('mocha adapter on real mocha runs', () => {
   });
 
   it('never loses a file that fails to load', () => {
-    expect(missing.collectionErrors).toEqual([expect.objectContaining({ file: 'test/missing.test.js', class: 'import' })]);
-    expect(syntax.collectionErrors).toEqual([expect.objectContaining({ file: 'test/syntax.test.js', class: 'syntax' })]);
+    expect(missing.collectionErrors).toEqual([
+      expect.objectContaining({ file: 'test/missing.test.js', class: 'import' }),
+    ]);
+    expect(syntax.collectionErrors).toEqual([
+      expect.objectContaining({ file: 'test/syntax.test.js', class: 'syntax' }),
+    ]);
   });
 });

@@ -9,7 +9,10 @@ import type { AdapterContext, RawRun, TestAdapter } from '../../gates/adapters/t
 /** A throwaway project whose runners resolve from agentctl's own node_modules. */
 export interface RunnerProject {
   dir: string;
-  run(files: string[], opts?: { command?: string[]; junitReport?: string }): Promise<{ report: TestReport; raw: RawRun }>;
+  run(
+    files: string[],
+    opts?: { command?: string[]; junitReport?: string },
+  ): Promise<{ report: TestReport; raw: RawRun }>;
   remove(): Promise<void>;
 }
 
@@ -19,7 +22,10 @@ export function isTestFile(rel: string): boolean {
 }
 
 /** Writes `files` into a fresh temp dir (realpath, as runners report it) with node_modules linked in. */
-export async function runnerProject(adapter: TestAdapter, files: Record<string, string>): Promise<RunnerProject> {
+export async function runnerProject(
+  adapter: TestAdapter,
+  files: Record<string, string>,
+): Promise<RunnerProject> {
   const dir = await realpath(await mkdtemp(join(tmpdir(), `agentctl-${adapter.runner}-`)));
   const scratch = await mkdtemp(join(tmpdir(), 'agentctl-report-'));
   await symlink(join(packageRoot(), 'node_modules'), join(dir, 'node_modules'), 'dir');
@@ -41,7 +47,12 @@ export async function runnerProject(adapter: TestAdapter, files: Record<string, 
         reject: false,
         timeout: 60_000,
       });
-      const reportPath = spec.reportFile === undefined ? reportFile : isAbsolute(spec.reportFile) ? spec.reportFile : join(dir, spec.reportFile);
+      const reportPath =
+        spec.reportFile === undefined
+          ? reportFile
+          : isAbsolute(spec.reportFile)
+            ? spec.reportFile
+            : join(dir, spec.reportFile);
       const reportText = await readFile(reportPath, 'utf8').catch(() => undefined);
       const raw: RawRun = {
         exitCode: result.exitCode ?? null,
@@ -52,8 +63,8 @@ export async function runnerProject(adapter: TestAdapter, files: Record<string, 
         ...(reportText !== undefined ? { reportText } : {}),
       };
       const ctx: AdapterContext = { cwd: dir, isTestFile, files: testFiles };
-      const rep = adapter.parse(raw, ctx); await writeFile(`/tmp/exp/dump-${adapter.runner}-${runs}.json`, JSON.stringify(rep, null, 1)); // DEBUG
-      return { report: rep, raw };
+      const rep = adapter.parse(raw, ctx);
+      return { report: adapter.parse(raw, ctx), raw };
     },
     async remove() {
       await rm(dir, { recursive: true, force: true });

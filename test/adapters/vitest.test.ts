@@ -67,12 +67,17 @@ describe('vitest adapter on a real vitest run', () => {
     expect(id('hooked > victim').failure?.class).toBe('hook');
     expect(id('setup > never runs')).toMatchObject({ state: 'failed', failure: { class: 'hook' } });
     expect(report.collectionErrors).toContainEqual(
-      expect.objectContaining({ file: 'test/main.test.js', class: 'hook', message: 'setup: beforeAll failed' }),
+      expect.objectContaining({
+        file: 'test/main.test.js',
+        class: 'hook',
+        message: 'setup: beforeAll failed',
+      }),
     );
   });
 
   it('never loses a file that fails to load, nor an unhandled error', () => {
-    const byFile = (file: string) => report.collectionErrors.find((e) => e.file === file && e.class !== 'hook');
+    const byFile = (file: string) =>
+      report.collectionErrors.find((e) => e.file === file && e.class !== 'hook');
     expect(byFile('test/missing.test.js')?.class).toBe('import');
     expect(byFile('test/syntax.test.js')?.class).toBe('syntax');
     expect(report.collectionErrors.some((e) => e.message.includes('late error'))).toBe(true);
