@@ -12,7 +12,10 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': 'off',
     },
@@ -25,7 +28,16 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['node:*', 'fs', 'child_process', 'ink', 'execa', 'simple-git', '@anthropic-ai/sdk', 'react'],
+              group: [
+                'node:*',
+                'fs',
+                'child_process',
+                'ink',
+                'execa',
+                'simple-git',
+                '@anthropic-ai/sdk',
+                'react',
+              ],
               message: 'src/core is pure: no side-effecting imports.',
             },
           ],

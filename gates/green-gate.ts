@@ -20,7 +20,8 @@ function failuresOf(report: TestReport, only?: ReadonlySet<string>): FailureNote
     .map((t) => ({
       id: t.id,
       class: t.failure?.class ?? 'unknown',
-      message: failureLine(t.failure?.message ?? '', t.failure?.expected, t.failure?.actual) }));
+      message: failureLine(t.failure?.message ?? '', t.failure?.expected, t.failure?.actual),
+    }));
   const fromCollection = report.collectionErrors.map((e) => ({
     id: e.file || '(run)',
     class: e.class,

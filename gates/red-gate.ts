@@ -16,12 +16,25 @@ export interface RedInput {
 
 /** One line per failure: the message's first line, with expected/actual when the runner gave them. */
 export function failureLine(message: string, expected?: string, actual?: string): string {
-  const head = message.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
-  const values = expected !== undefined || actual !== undefined ? ` (expected ${expected ?? '?'}, got ${actual ?? '?'})` : '';
+  const head =
+    message
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
+  const values =
+    expected !== undefined || actual !== undefined
+      ? ` (expected ${expected ?? '?'}, got ${actual ?? '?'})`
+      : '';
   return `${head.replace(/:$/, '')}${values}`.slice(0, 400);
 }
 
-function note(id: string, cls: FailureClass, message: string, expected?: string, actual?: string): FailureNote {
+function note(
+  id: string,
+  cls: FailureClass,
+  message: string,
+  expected?: string,
+  actual?: string,
+): FailureNote {
   return { id, class: cls, message: failureLine(message, expected, actual) };
 }
 
@@ -84,7 +97,15 @@ export function evaluateRed(input: RedInput): RedVerdict {
       message: `does not constrain behavior: ${notFailing.map((t) => `${t.id} ${t.state === 'passed' ? 'passes' : `is ${t.state}`}`).join('; ')} on unchanged production code`,
     };
   }
-  const failures = fresh.map((t) => note(t.id, t.failure?.class ?? 'unknown', t.failure?.message ?? '', t.failure?.expected, t.failure?.actual));
+  const failures = fresh.map((t) =>
+    note(
+      t.id,
+      t.failure?.class ?? 'unknown',
+      t.failure?.message ?? '',
+      t.failure?.expected,
+      t.failure?.actual,
+    ),
+  );
   const wrong = failures.filter((f) => !RIGHT_REASONS.includes(f.class));
   if (wrong.length > 0) {
     return {

@@ -71,6 +71,11 @@ export class JournalError extends AgentctlError {
 /** A bug in agentctl itself. */
 export class InternalError extends AgentctlError {
   constructor(message: string) {
-    super('E_INTERNAL', message, ExitCode.internal, 'This is a bug in agentctl; please report it with the run id.');
+    super(
+      'E_INTERNAL',
+      message,
+      ExitCode.internal,
+      'This is a bug in agentctl; please report it with the run id.',
+    );
   }
 }

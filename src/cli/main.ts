@@ -13,7 +13,8 @@ function version(): string {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 20) throw new InvalidArgumentError('expected a whole number from 1 to 20');
+  if (!Number.isInteger(n) || n < 1 || n > 20)
+    throw new InvalidArgumentError('expected a whole number from 1 to 20');
   return n;
 }
 
@@ -39,7 +40,11 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .argument('<task>', 'what to fix, in plain words')
     .option('-m, --model <spec>', MODEL_HELP)
     .option('-y, --yes', 'approve GREEN patches by policy instead of asking')
-    .addOption(new Option('--max-attempts <n>', 'failed attempts before escalating (default 3)').argParser(positiveInt))
+    .addOption(
+      new Option('--max-attempts <n>', 'failed attempts before escalating (default 3)').argParser(
+        positiveInt,
+      ),
+    )
     .option('--json', 'print every journal event as one JSON line, then a result line')
     .addHelpText(
       'after',
@@ -47,13 +52,17 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
         '4 budget exhausted (resumable) · 130 interrupted (resumable) · 70 internal error\n\n' +
         'Example:\n  agentctl fix "average([]) should return 0" --model scripted:fixtures/cassettes/calc-node/happy-path.json',
     )
-    .action(async (task: string, opts: { model?: string; yes?: boolean; maxAttempts?: number; json?: boolean }) => {
-      result.code = await fixCommand(task, opts, io);
-    });
+    .action(
+      async (task: string, opts: { model?: string; yes?: boolean; maxAttempts?: number; json?: boolean }) => {
+        result.code = await fixCommand(task, opts, io);
+      },
+    );
 
   program
     .command('demo')
-    .description('run a whole gated fix on a bundled buggy repo with a recorded model (no API key, no network)')
+    .description(
+      'run a whole gated fix on a bundled buggy repo with a recorded model (no API key, no network)',
+    )
     .option('--json', 'print every journal event as one JSON line')
     .action(async (opts: { json?: boolean }) => {
       result.code = await demoCommand(opts, io);
@@ -81,7 +90,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return result.code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        return 0;
       return ExitCode.usage;
     }
     if (err instanceof UsageError || err instanceof AgentctlError) {
@@ -91,7 +105,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     const e = err as Error;
     io.stderr.write(`agentctl: internal error: ${e.stack ?? e.message}\n`);
-    io.stderr.write('  This is a bug in agentctl. Please report it with the output above and the run id, if any.\n');
+    io.stderr.write(
+      '  This is a bug in agentctl. Please report it with the output above and the run id, if any.\n',
+    );
     return ExitCode.internal;
   }
 }

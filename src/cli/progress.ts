@@ -26,17 +26,32 @@ export function humanProgress(write: (line: string) => void, style: Style, verbo
     },
     transitioned: (from: RunState, to: RunState, event: RunEvent) => {
       if (event.type === 'red_checked') {
-        write(event.verdict.ok ? style.green(`  ✓ ${event.verdict.message}`) : style.red(`  ✗ RED refused: ${event.verdict.message}`));
+        write(
+          event.verdict.ok
+            ? style.green(`  ✓ ${event.verdict.message}`)
+            : style.red(`  ✗ RED refused: ${event.verdict.message}`),
+        );
       }
       if (event.type === 'green_checked') {
-        write(event.verdict.ok ? style.green(`  ✓ ${event.verdict.message}`) : style.red(`  ✗ GREEN failed: ${event.verdict.message}`));
+        write(
+          event.verdict.ok
+            ? style.green(`  ✓ ${event.verdict.message}`)
+            : style.red(`  ✗ GREEN failed: ${event.verdict.message}`),
+        );
       }
-      if (event.type === 'patch_applied') write(`  ✓ ${event.patchKind} patch ${event.patch.sha.slice(0, 12)} applied: ${event.patch.files.join(', ')}`);
+      if (event.type === 'patch_applied')
+        write(
+          `  ✓ ${event.patchKind} patch ${event.patch.sha.slice(0, 12)} applied: ${event.patch.files.join(', ')}`,
+        );
       if (to.attempts > from.attempts) {
         const last = to.history[to.history.length - 1];
-        if (last !== undefined) write(style.yellow(`  ✗ attempt ${last.n}/${to.maxAttempts} failed (${last.kind}): ${last.reason}`));
+        if (last !== undefined)
+          write(
+            style.yellow(`  ✗ attempt ${last.n}/${to.maxAttempts} failed (${last.kind}): ${last.reason}`),
+          );
       }
-      if (event.type === 'review_decided') write(`  review: ${event.decision} by ${event.by}${event.reason ? ` (${event.reason})` : ''}`);
+      if (event.type === 'review_decided')
+        write(`  review: ${event.decision} by ${event.by}${event.reason ? ` (${event.reason})` : ''}`);
       if (to.phase !== from.phase || to.step === 0) write(style.bold(style.cyan(`▸ ${to.phase}`)));
     },
     note: (message) => write(style.dim(`  ${message}`)),

@@ -31,14 +31,21 @@ export function renderReview(request: ReviewRequest, style: Style): string {
 }
 
 /** Asks the person at the terminal: approve, reject with a reason, or quit (resumable). */
-export function terminalApprover(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, style: Style, who: string): Approver {
+export function terminalApprover(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  style: Style,
+  who: string,
+): Approver {
   return {
     async review(request: ReviewRequest): Promise<ReviewDecision> {
       output.write(renderReview(request, style));
       const rl = createInterface({ input, output });
       try {
         for (;;) {
-          const answer = (await rl.question('[a]pprove, [r]eject, [q]uit (resumable)? ')).trim().toLowerCase();
+          const answer = (await rl.question('[a]pprove, [r]eject, [q]uit (resumable)? '))
+            .trim()
+            .toLowerCase();
           if (answer === 'a' || answer === 'approve') return { decision: 'approve', by: who };
           if (answer === 'q' || answer === 'quit') return { decision: 'quit', by: who };
           if (answer === 'r' || answer === 'reject') {

@@ -14,7 +14,13 @@ export type RunEvent =
   | { type: 'red_checked'; verdict: RedVerdict }
   | { type: 'tests_locked'; lock: LockRecord }
   | { type: 'green_checked'; verdict: GreenVerdict }
-  | { type: 'review_decided'; decision: 'approve' | 'reject' | 'quit'; patchSha: string; by: string; reason?: string }
+  | {
+      type: 'review_decided';
+      decision: 'approve' | 'reject' | 'quit';
+      patchSha: string;
+      by: string;
+      reason?: string;
+    }
   | { type: 'user_answered'; answer: string }
   | { type: 'committed'; sha: string; branch: string }
   | { type: 'finished' }
@@ -56,4 +62,9 @@ export type Effect =
 export type EffectKind = Effect['kind'];
 
 /** Effects that change the world and therefore carry an op key and intent/result records. */
-export const MUTATING_EFFECTS: readonly EffectKind[] = ['apply_patch', 'commit', 'verify_red', 'verify_green'];
+export const MUTATING_EFFECTS: readonly EffectKind[] = [
+  'apply_patch',
+  'commit',
+  'verify_red',
+  'verify_green',
+];

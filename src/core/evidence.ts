@@ -21,7 +21,8 @@ export interface FailureNote {
 export interface RedVerdict {
   ok: boolean;
   /** `red` when ok; otherwise why the test was refused. */
-  reason: 'red' | 'passes' | 'wrong_reason' | 'no_new_tests' | 'no_assertions' | 'broke_existing' | 'run_failed';
+  reason:
+    'red' | 'passes' | 'wrong_reason' | 'no_new_tests' | 'no_assertions' | 'broke_existing' | 'run_failed';
   message: string;
   newTestIds: string[];
   failures: FailureNote[];
@@ -41,7 +42,14 @@ export interface LockRecord {
 /** Outcome of the GREEN gate. */
 export interface GreenVerdict {
   ok: boolean;
-  reason: 'green' | 'new_tests_fail' | 'suite_fails' | 'tests_lost' | 'skip_added' | 'locked_changed' | 'run_failed';
+  reason:
+    | 'green'
+    | 'new_tests_fail'
+    | 'suite_fails'
+    | 'tests_lost'
+    | 'skip_added'
+    | 'locked_changed'
+    | 'run_failed';
   message: string;
   failures: FailureNote[];
   reportSha: string;

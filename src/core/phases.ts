@@ -24,8 +24,7 @@ export function isTerminal(phase: Phase): phase is TerminalPhase {
 }
 
 /** Exit code for each way a run can end (DESIGN.md "Exit codes"). */
-export function exitCodeFor(phase: TerminalPhase, interrupted = false): number {
-  if (interrupted) return 130;
+export function exitCodeFor(phase: TerminalPhase, cause?: 'environment' | 'model' | 'internal'): number {
   switch (phase) {
     case 'DONE':
       return 0;
@@ -36,7 +35,7 @@ export function exitCodeFor(phase: TerminalPhase, interrupted = false): number {
     case 'ABORTED':
       return 130;
     case 'FAILED':
-      return 70;
+      return cause === 'environment' || cause === 'model' ? 2 : 70;
     default: {
       const never: never = phase;
       return never;

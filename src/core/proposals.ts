@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 /** A path the model names, relative to the repo root. The path guard decides whether it may be written. */
-const RepoPath = z.string().min(1).max(4096).describe('Path relative to the repository root, forward slashes');
+const RepoPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .describe('Path relative to the repository root, forward slashes');
 
 export const CreateEdit = z
   .object({
@@ -30,7 +34,11 @@ export type Edit = z.infer<typeof Edit>;
 const PatchBody = {
   summary: z.string().min(1).max(2000).describe('One or two sentences: what the change does and why'),
   edits: z.array(Edit).min(1).max(50).optional().describe('Structured edits; give these or `diff`'),
-  diff: z.string().min(1).optional().describe('A unified diff against the current files; give this or `edits`'),
+  diff: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A unified diff against the current files; give this or `edits`'),
 };
 
 function oneBody(value: { edits?: unknown; diff?: unknown }, ctx: z.RefinementCtx): void {
@@ -88,9 +96,7 @@ export type ToolCall = z.infer<typeof ToolCall>;
 export const ModelTurn = z.object({
   text: z.string().optional(),
   calls: z.array(ToolCall).default([]),
-  usage: z
-    .object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) })
-    .optional(),
+  usage: z.object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) }).optional(),
 });
 export type ModelTurn = z.infer<typeof ModelTurn>;
 
@@ -102,7 +108,12 @@ export type Proposal =
   | { kind: 'give_up'; input: z.infer<typeof GiveUpInput> };
 
 /** Read-only tools never change the run's phase. */
-export const READ_ONLY_TOOLS: readonly ToolName[] = ['read_file', 'list_files', 'search_text', 'read_last_report'];
+export const READ_ONLY_TOOLS: readonly ToolName[] = [
+  'read_file',
+  'list_files',
+  'search_text',
+  'read_last_report',
+];
 
 /** Structured, field-naming description of a zod failure, for the model and the journal. */
 export function describeIssues(error: z.ZodError): string {

@@ -55,7 +55,10 @@ export type RunState =
   | (RunCommon & { phase: 'ESCALATED'; reason: string })
   | (RunCommon & { phase: 'BUDGET_EXHAUSTED'; reason: string; resumeFrom: ResumablePhase })
   | (RunCommon & { phase: 'ABORTED'; reason: string })
-  | (RunCommon & { phase: 'FAILED'; reason: string });
+  | (RunCommon & { phase: 'FAILED'; reason: string; cause: FailureCause });
+
+/** Why a run could not go on: the environment (no test runner), the model (unavailable), or a bug. */
+export type FailureCause = 'environment' | 'model' | 'internal';
 
 export type ResumablePhase = 'ORIENT' | 'AUTHOR_TEST' | 'AUTHOR_FIX';
 export type StateOf<P extends RunState['phase']> = Extract<RunState, { phase: P }>;

@@ -37,14 +37,27 @@ export function transition(prev: RunState, event: RunEvent): Transition {
     case 'ORIENT':
       if (event.type === 'baseline_ran') return ask({ ...state, baseline: event.baseline });
       if (event.type === 'baseline_failed')
-        return finish({ ...state, phase: 'FAILED', reason: `could not run the test suite: ${event.message}` });
+        return finish({
+          ...state,
+          phase: 'FAILED',
+          cause: 'environment',
+          reason: `could not run the test suite: ${event.message}`,
+        });
       return onModelEvent(state, event);
     case 'AUTHOR_TEST':
       if (event.type === 'patch_applied' && event.patchKind === 'test') {
-        return one({ ...state, phase: 'VERIFY_RED', testPatch: event.patch }, { kind: 'verify_red', patch: event.patch });
+        return one(
+          { ...state, phase: 'VERIFY_RED', testPatch: event.patch },
+          { kind: 'verify_red', patch: event.patch },
+        );
       }
       if (event.type === 'patch_refused')
-        return failAttempt(state, { phase: 'AUTHOR_TEST', kind: 'scope', reason: event.message, patch: event.patch });
+        return failAttempt(state, {
+          phase: 'AUTHOR_TEST',
+          kind: 'scope',
+          reason: event.message,
+          patch: event.patch,
+        });
       return onModelEvent(state, event);
     case 'VERIFY_RED':
       if (event.type !== 'red_checked') return unexpected(state, event);
@@ -76,7 +89,12 @@ export function transition(prev: RunState, event: RunEvent): Transition {
         );
       }
       if (event.type === 'patch_refused')
-        return failAttempt(state, { phase: 'AUTHOR_FIX', kind: 'scope', reason: event.message, patch: event.patch });
+        return failAttempt(state, {
+          phase: 'AUTHOR_FIX',
+          kind: 'scope',
+          reason: event.message,
+          patch: event.patch,
+        });
       return onModelEvent(state, event);
     case 'VERIFY_GREEN': {
       if (event.type !== 'green_checked') return unexpected(state, event);
@@ -158,7 +176,12 @@ function onModelEvent(state: AuthoringState, event: RunEvent): Transition {
     case 'model_turn':
       return onTurn(state, event.turn, event.usage);
     case 'model_failed':
-      return finish({ ...state, phase: 'FAILED', reason: `model unavailable: ${event.message}` });
+      return finish({
+        ...state,
+        phase: 'FAILED',
+        cause: 'model',
+        reason: `model unavailable: ${event.message}`,
+      });
     case 'user_answered':
       return ask({ ...state, feedback: [...state.feedback, `The user answered: ${event.answer}`] });
     default:
@@ -198,7 +221,12 @@ function onTurn(state0: AuthoringState, turn: ModelTurn, usage: Partial<BudgetUs
 
   const spent = exhaustedBudget(state.usage, state.limits);
   if (spent !== null) {
-    return finish({ ...state, phase: 'BUDGET_EXHAUSTED', reason: `budget exhausted: ${spent}`, resumeFrom: resumable(state) });
+    return finish({
+      ...state,
+      phase: 'BUDGET_EXHAUSTED',
+      reason: `budget exhausted: ${spent}`,
+      resumeFrom: resumable(state),
+    });
   }
   if (errors.length > 0) {
     return failAttempt(state, {
@@ -220,7 +248,12 @@ function onTurn(state0: AuthoringState, turn: ModelTurn, usage: Partial<BudgetUs
       return one(state, { kind: 'apply_patch', patchKind: 'test', input: proposal.input, resetTo: 'base' });
     case 'propose_fix':
       if (state.phase !== 'AUTHOR_FIX') return unexpected(state, { type: 'finished' });
-      return one(state, { kind: 'apply_patch', patchKind: 'fix', input: proposal.input, resetTo: state.lock.tree });
+      return one(state, {
+        kind: 'apply_patch',
+        patchKind: 'fix',
+        input: proposal.input,
+        resetTo: state.lock.tree,
+      });
     case 'ask_user':
       return one(state, { kind: 'ask_user', question: proposal.input.question });
     case 'give_up':
@@ -256,7 +289,10 @@ function failAttempt(state: AuthoringState, record: Omit<AttemptRecord, 'n'>): T
   }
   return ask({
     ...next,
-    feedback: [...state.feedback, `Attempt ${n} of ${state.maxAttempts} failed (${record.kind}): ${record.reason}`],
+    feedback: [
+      ...state.feedback,
+      `Attempt ${n} of ${state.maxAttempts} failed (${record.kind}): ${record.reason}`,
+    ],
   });
 }
 
@@ -277,6 +313,7 @@ function unexpected(state: RunState, event: RunEvent): Transition {
   return finish({
     ...state,
     phase: 'FAILED',
+    cause: 'internal',
     reason: `internal: event "${event.type}" is not expected in phase ${state.phase}`,
   } as StateOf<'FAILED'>);
 }

@@ -5,7 +5,16 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError, UsageError } from '../errors.js';
 
 // Variables git needs to find itself and its config; simple-git rightly refuses editor/askpass overrides.
-const PASS_THROUGH = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'XDG_CONFIG_HOME', 'GIT_CONFIG_NOSYSTEM'];
+const PASS_THROUGH = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LANG',
+  'LC_ALL',
+  'TMPDIR',
+  'XDG_CONFIG_HOME',
+  'GIT_CONFIG_NOSYSTEM',
+];
 
 /** A git command runner bound to one directory, with an optional extra environment. */
 export function gitAt(dir: string, env?: Record<string, string>): SimpleGit {
@@ -33,7 +42,10 @@ export async function repoRoot(cwd: string): Promise<string> {
   try {
     return (await gitAt(cwd).raw(['rev-parse', '--show-toplevel'])).trim();
   } catch {
-    throw new UsageError(`${cwd} is not inside a git repository.`, 'Run agentctl inside a git repository (git init, then commit).');
+    throw new UsageError(
+      `${cwd} is not inside a git repository.`,
+      'Run agentctl inside a git repository (git init, then commit).',
+    );
   }
 }
 
@@ -55,7 +67,10 @@ export async function commitIdentity(root: string): Promise<{ name: string; emai
       return '';
     }
   };
-  return { name: (await get('user.name')) || 'agentctl', email: (await get('user.email')) || 'agentctl@localhost' };
+  return {
+    name: (await get('user.name')) || 'agentctl',
+    email: (await get('user.email')) || 'agentctl@localhost',
+  };
 }
 
 /** Creates (or reuses, on resume) a detached worktree of `base` at `dir`. */
@@ -82,7 +97,9 @@ export async function removeWorktree(root: string, dir: string): Promise<void> {
  * private index so the worktree's own index is never touched.
  */
 export async function snapshotTree(worktree: string, exclude: readonly string[] = []): Promise<string> {
-  const indexFile = (await raw(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'agentctl-snapshot-index'])).trim();
+  const indexFile = (
+    await raw(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'agentctl-snapshot-index'])
+  ).trim();
   const skip = (f: string) => exclude.some((e) => f === e || f.startsWith(`${e}/`));
   const files = (await listFiles(worktree)).filter((f) => !skip(f));
   await rm(indexFile, { force: true });
@@ -95,7 +112,8 @@ export async function snapshotTree(worktree: string, exclude: readonly string[] 
       input: files.map((f) => `${f}\0`).join(''),
       reject: false,
     });
-    if (add.exitCode !== 0) throw new GitError(`git update-index failed in ${worktree}: ${add.stderr.trim()}`);
+    if (add.exitCode !== 0)
+      throw new GitError(`git update-index failed in ${worktree}: ${add.stderr.trim()}`);
     return (await raw(worktree, ['write-tree'], { GIT_INDEX_FILE: indexFile })).trim();
   } finally {
     await rm(indexFile, { force: true });
@@ -103,7 +121,11 @@ export async function snapshotTree(worktree: string, exclude: readonly string[] 
 }
 
 /** Makes the worktree's files exactly `tree` (a tree or commit-ish), removing anything else that is not ignored. */
-export async function resetToTree(worktree: string, tree: string, keep: readonly string[] = []): Promise<void> {
+export async function resetToTree(
+  worktree: string,
+  tree: string,
+  keep: readonly string[] = [],
+): Promise<void> {
   await raw(worktree, ['read-tree', '-u', '--reset', tree]);
   await raw(worktree, ['clean', '-fdq', ...keep.flatMap((k) => ['-e', k])]);
 }
@@ -120,7 +142,13 @@ export async function fileInTree(worktree: string, tree: string, path: string): 
 /** Writes a commit object with fixed dates and identity, so redoing it yields the same SHA. */
 export async function commitTree(
   worktree: string,
-  opts: { tree: string; parent: string; message: string; date: string; identity: { name: string; email: string } },
+  opts: {
+    tree: string;
+    parent: string;
+    message: string;
+    date: string;
+    identity: { name: string; email: string };
+  },
 ): Promise<string> {
   const env = {
     GIT_AUTHOR_NAME: opts.identity.name,
@@ -134,7 +162,12 @@ export async function commitTree(
 }
 
 /** Moves `ref` from `expected` (null: must not exist) to `next`, atomically; false when someone else moved it. */
-export async function casUpdateRef(root: string, ref: string, next: string, expected: string | null): Promise<boolean> {
+export async function casUpdateRef(
+  root: string,
+  ref: string,
+  next: string,
+  expected: string | null,
+): Promise<boolean> {
   try {
     await gitAt(root).raw(['update-ref', ref, next, expected ?? '0'.repeat(40)]);
     return true;

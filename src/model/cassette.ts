@@ -37,11 +37,17 @@ export async function loadCassette(file: string): Promise<Cassette> {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`Cassette ${file} is not valid JSON: ${(err as Error).message}`, 'See docs/cassettes.md for the format.');
+    throw new ConfigError(
+      `Cassette ${file} is not valid JSON: ${(err as Error).message}`,
+      'See docs/cassettes.md for the format.',
+    );
   }
   const parsed = Cassette.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(`Cassette ${file} is invalid: ${describeIssues(parsed.error)}`, 'See docs/cassettes.md for the format.');
+    throw new ConfigError(
+      `Cassette ${file} is invalid: ${describeIssues(parsed.error)}`,
+      'See docs/cassettes.md for the format.',
+    );
   }
   return parsed.data;
 }

@@ -17,7 +17,8 @@ export async function resolveModel(spec: string | undefined, cwd: string): Promi
   const arg = colon < 0 ? '' : spec.slice(colon + 1);
   switch (kind) {
     case 'scripted': {
-      if (arg === '') throw new ModelUnavailableError('"scripted" needs a cassette file: scripted:<path>.', HOW);
+      if (arg === '')
+        throw new ModelUnavailableError('"scripted" needs a cassette file: scripted:<path>.', HOW);
       const file = isAbsolute(arg) ? arg : resolve(cwd, arg);
       return new ScriptedProvider(await loadCassette(file));
     }

@@ -26,7 +26,9 @@ export const Config = z
     paths: z
       .object({
         allow: z.array(z.string()).min(1).default(['**']),
-        deny: z.array(z.string()).default(['**/*.lock', 'package-lock.json', '.github/**', '.env*', '**/.env*']),
+        deny: z
+          .array(z.string())
+          .default(['**/*.lock', 'package-lock.json', '.github/**', '.env*', '**/.env*']),
         tests: z
           .array(z.string())
           .min(1)
@@ -100,8 +102,16 @@ export const Config = z
           .default(1024 * 1024),
       })
       .strict()
-      .default({ mode: 'auto', allowBinaryPatches: false, maxPatchBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024 }),
-    model: z.string().optional().describe('Default model: "scripted:<cassette.json>" or "anthropic:<model-name>"'),
+      .default({
+        mode: 'auto',
+        allowBinaryPatches: false,
+        maxPatchBytes: 1024 * 1024,
+        maxOutputBytes: 1024 * 1024,
+      }),
+    model: z
+      .string()
+      .optional()
+      .describe('Default model: "scripted:<cassette.json>" or "anthropic:<model-name>"'),
     approval: z
       .object({
         mode: z.enum(['prompt', 'auto']).default('prompt'),

@@ -31,7 +31,9 @@ export function explainConfigIssues(file: string, input: unknown, error: z.ZodEr
     const shown = value === undefined ? 'missing' : JSON.stringify(value)?.slice(0, 80);
     const fix = FIXES[field] ?? issue.message;
     const extra =
-      issue.code === 'unrecognized_keys' ? ` (unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')})` : '';
+      issue.code === 'unrecognized_keys'
+        ? ` (unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')})`
+        : '';
     return `  ${field}: ${shown}${extra} — ${fix}`;
   });
   return new ConfigError(

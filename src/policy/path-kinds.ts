@@ -5,7 +5,10 @@ import type { Config } from './config-schema.js';
 export type PathKind = 'test' | 'test_config' | 'production';
 
 /** Classifies repo-relative paths by the config's globs. */
-export function pathClassifier(paths: Config['paths']): { kindOf(path: string): PathKind; isTest(path: string): boolean } {
+export function pathClassifier(paths: Config['paths']): {
+  kindOf(path: string): PathKind;
+  isTest(path: string): boolean;
+} {
   const isTest = picomatch(paths.tests, { dot: true });
   const isTestConfig = picomatch(paths.testConfig, { dot: true });
   return {

@@ -7,7 +7,12 @@ export function toolsForPhase(phase: Phase): readonly ToolName[] {
     case 'ORIENT':
       return READ_ONLY_TOOLS.filter((t) => t !== 'read_last_report');
     case 'AUTHOR_TEST':
-      return [...READ_ONLY_TOOLS.filter((t) => t !== 'read_last_report'), 'propose_test', 'ask_user', 'give_up'];
+      return [
+        ...READ_ONLY_TOOLS.filter((t) => t !== 'read_last_report'),
+        'propose_test',
+        'ask_user',
+        'give_up',
+      ];
     case 'AUTHOR_FIX':
       return [...READ_ONLY_TOOLS, 'propose_fix', 'ask_user', 'give_up'];
     case 'VERIFY_RED':

@@ -44,7 +44,11 @@ export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: Run
     resolved = await resolveUnifiedDiff(effect.input.diff, read, effect.input.summary);
   } else {
     const edits = effect.input.edits ?? [];
-    const early = await checkWritePaths(worktree, edits.map((e) => e.path), config.paths);
+    const early = await checkWritePaths(
+      worktree,
+      edits.map((e) => e.path),
+      config.paths,
+    );
     const bad = early.find((v) => !v.ok);
     if (bad !== undefined && !bad.ok) return refuse(bad.rule, bad.message);
     resolved = await resolveEdits(edits, read, effect.input.summary);
@@ -53,7 +57,11 @@ export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: Run
   const { changes, patch } = resolved;
 
   if (Buffer.byteLength(patch.diff) > config.sandbox.maxPatchBytes) {
-    return refuse('too_large', `the patch is ${Buffer.byteLength(patch.diff)} bytes; the limit is ${config.sandbox.maxPatchBytes}`, patch);
+    return refuse(
+      'too_large',
+      `the patch is ${Buffer.byteLength(patch.diff)} bytes; the limit is ${config.sandbox.maxPatchBytes}`,
+      patch,
+    );
   }
   const scope = checkScope(patchKind, patch.files, deps.classify);
   if (!scope.ok) return refuse(scope.rule, scope.message, patch);

@@ -26,13 +26,21 @@ export async function askModel(
   const turnsLeft = state.limits.maxTurns - state.usage.turns;
   for (;;) {
     const request = { runId: ctx.runId, task: ctx.task, phase, tools, feedback, toolResults };
-    await deps.journal.append({ type: 'model_request', phase, payload: { phase, tools, feedback, toolResults } });
+    await deps.journal.append({
+      type: 'model_request',
+      phase,
+      payload: { phase, tools, feedback, toolResults },
+    });
     let response;
     try {
       response = await deps.model.next(request);
     } catch (err) {
       if (err instanceof ModelCallError) {
-        await deps.journal.append({ type: 'model_error', phase, payload: { message: err.message, retryable: err.retryable } });
+        await deps.journal.append({
+          type: 'model_error',
+          phase,
+          payload: { message: err.message, retryable: err.retryable },
+        });
         return { type: 'model_failed', message: err.message, retryable: err.retryable };
       }
       throw err;
@@ -41,21 +49,42 @@ export async function askModel(
     usage.inputTokens += response.usage.inputTokens;
     usage.outputTokens += response.usage.outputTokens;
     usage.costUsd += response.usage.costUsd;
-    await deps.journal.append({ type: 'model_response', phase, payload: { turn: response.turn, usage: response.usage } });
-    if (response.turn.text !== undefined && response.turn.text.length > 0) deps.progress.note(`model: ${response.turn.text}`);
+    await deps.journal.append({
+      type: 'model_response',
+      phase,
+      payload: { turn: response.turn, usage: response.usage },
+    });
+    if (response.turn.text !== undefined && response.turn.text.length > 0)
+      deps.progress.note(`model: ${response.turn.text}`);
 
     const calls = response.turn.calls;
     const onlyReads =
-      calls.length > 0 && calls.every((c) => READ_ONLY_TOOLS.includes(c.name as ToolName) && tools.includes(c.name as ToolName));
+      calls.length > 0 &&
+      calls.every((c) => READ_ONLY_TOOLS.includes(c.name as ToolName) && tools.includes(c.name as ToolName));
     if (!onlyReads || usage.turns >= turnsLeft) {
-      return { type: 'model_turn', turn: response.turn, usage: { ...usage, wallMs: Date.now() - Date.parse(ctx.startedAt) } };
+      return {
+        type: 'model_turn',
+        turn: response.turn,
+        usage: { ...usage, wallMs: Date.now() - Date.parse(ctx.startedAt) },
+      };
     }
     toolResults = [];
     for (const call of calls) {
       await deps.journal.append({ type: 'tool_call', phase, payload: { call, policy: 'allowed' } });
       const result = await runReadTool(ctx.worktree, call, lastReport);
-      await deps.journal.append({ type: 'tool_result', phase, payload: { callId: result.callId, name: result.name, isError: result.isError, bytes: result.content.length } });
-      deps.progress.note(`tool ${call.name} ${JSON.stringify(call.input)}${result.isError ? ` → ${result.content}` : ''}`);
+      await deps.journal.append({
+        type: 'tool_result',
+        phase,
+        payload: {
+          callId: result.callId,
+          name: result.name,
+          isError: result.isError,
+          bytes: result.content.length,
+        },
+      });
+      deps.progress.note(
+        `tool ${call.name} ${JSON.stringify(call.input)}${result.isError ? ` → ${result.content}` : ''}`,
+      );
       toolResults.push(result);
     }
     feedback = [];

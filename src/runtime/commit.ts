@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import type { Effect, RunEvent } from '../core/events.js';
 import { applyChanges } from '../../sandbox/atomic-apply.js';
 import { GitError, InternalError } from '../errors.js';
-import { casUpdateRef, commitTree, findCommitByOp, resetToTree, resolveRef, snapshotTree } from '../git/repo.js';
+import {
+  casUpdateRef,
+  commitTree,
+  findCommitByOp,
+  resetToTree,
+  resolveRef,
+  snapshotTree,
+} from '../git/repo.js';
 import type { RunContext, RunDeps } from './context.js';
 import { resolveUnifiedDiff } from './proposal-patch.js';
 
@@ -41,7 +48,12 @@ async function replay(ctx: RunContext, diff: string): Promise<void> {
   const read = (path: string) => readFile(join(ctx.worktree, path), 'utf8').catch(() => null);
   const resolved = await resolveUnifiedDiff(diff, read, 'commit');
   if (!resolved.ok) throw new InternalError(`an accepted patch no longer applies: ${resolved.message}`);
-  const applied = await applyChanges(ctx.worktree, resolved.changes, { allow: ['**'], deny: [] }, { undoDir: join(ctx.runDir, 'undo') });
+  const applied = await applyChanges(
+    ctx.worktree,
+    resolved.changes,
+    { allow: ['**'], deny: [] },
+    { undoDir: join(ctx.runDir, 'undo') },
+  );
   if (!applied.ok) throw new InternalError(`an accepted patch no longer applies: ${applied.message}`);
 }
 
@@ -50,7 +62,12 @@ async function replay(ctx: RunContext, diff: string): Promise<void> {
  * tree is rebuilt from base and the two accepted diffs (so nothing a test run left behind is committed); dates
  * come from the journal so a redone commit has the same SHA; the branch moves by compare-and-swap.
  */
-export async function commitRun(effect: CommitEffect, ctx: RunContext, deps: RunDeps, opKey: string): Promise<RunEvent> {
+export async function commitRun(
+  effect: CommitEffect,
+  ctx: RunContext,
+  deps: RunDeps,
+  opKey: string,
+): Promise<RunEvent> {
   const branch = branchFor(ctx.runId);
   const ref = `refs/heads/${branch}`;
   const existing = await findCommitByOp(ctx.repoRoot, ref, opKey);
@@ -71,7 +88,10 @@ export async function commitRun(effect: CommitEffect, ctx: RunContext, deps: Run
   const current = await resolveRef(ctx.repoRoot, ref);
   if (current === sha) return { type: 'committed', sha, branch };
   if (!(await casUpdateRef(ctx.repoRoot, ref, sha, current))) {
-    throw new GitError(`branch ${branch} moved while agentctl was committing to it`, 'Inspect the branch; agentctl never force-moves it.');
+    throw new GitError(
+      `branch ${branch} moved while agentctl was committing to it`,
+      'Inspect the branch; agentctl never force-moves it.',
+    );
   }
   return { type: 'committed', sha, branch };
 }

@@ -13,13 +13,22 @@ export type DriveOutcome = { state: RunState; paused: null | 'interrupted' | 'aw
  * Executes effects one at a time: intent journaled (fdatasync'ed) before the effect, result after it, then the
  * pure transition decides the next effect. A crash anywhere leaves a journal that resume can fold.
  */
-export async function drive(state0: RunState, pending0: Effect[], ctx: RunContext, deps: RunDeps): Promise<DriveOutcome> {
+export async function drive(
+  state0: RunState,
+  pending0: Effect[],
+  ctx: RunContext,
+  deps: RunDeps,
+): Promise<DriveOutcome> {
   let state = state0;
   const pending = [...pending0];
   const memory: ReportMemory = { last: null };
   while (pending.length > 0) {
     if (deps.stopRequested()) {
-      await deps.journal.append({ type: 'checkpoint', phase: state.phase, payload: { reason: 'interrupted', step: state.step } });
+      await deps.journal.append({
+        type: 'checkpoint',
+        phase: state.phase,
+        payload: { reason: 'interrupted', step: state.step },
+      });
       return { state, paused: 'interrupted' };
     }
     const effect = pending.shift()!;
@@ -37,14 +46,24 @@ export async function drive(state0: RunState, pending0: Effect[], ctx: RunContex
       await deps.journal.append({
         type: 'transition',
         phase: next.state.phase,
-        payload: { from: state.phase, to: next.state.phase, step: next.state.step, attempts: next.state.attempts, effects: next.effects.map((e) => e.kind) },
+        payload: {
+          from: state.phase,
+          to: next.state.phase,
+          step: next.state.step,
+          attempts: next.state.attempts,
+          effects: next.effects.map((e) => e.kind),
+        },
       });
       deps.progress.transitioned(state, next.state, event);
     }
     state = next.state;
     pending.push(...next.effects);
     if (state.phase === 'REVIEW' && pending.length === 0) {
-      await deps.journal.append({ type: 'checkpoint', phase: state.phase, payload: { reason: 'awaiting_review', step: state.step } });
+      await deps.journal.append({
+        type: 'checkpoint',
+        phase: state.phase,
+        payload: { reason: 'awaiting_review', step: state.step },
+      });
       return { state, paused: 'awaiting_review' };
     }
   }

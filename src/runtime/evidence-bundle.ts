@@ -9,17 +9,31 @@ export function renderEvidence(state: RunState, ctx: RunContext): string {
   if ('reason' in state) out.push(`Outcome: ${state.reason}`, '');
   out.push(`Attempts: ${state.attempts} of ${state.maxAttempts}`, '');
   if (state.baseline !== null) {
-    out.push('## Baseline', '', `${state.baseline.testIds.length} tests; failing before the run: ${state.baseline.failing.join(', ') || 'none'}`, '');
+    out.push(
+      '## Baseline',
+      '',
+      `${state.baseline.testIds.length} tests; failing before the run: ${state.baseline.failing.join(', ') || 'none'}`,
+      '',
+    );
   }
   const test = 'testPatch' in state ? state.testPatch : undefined;
-  if (test !== undefined) out.push('## The test', '', test.summary, '', '```diff', test.diff.trimEnd(), '```', '');
-  if ('red' in state) out.push('## RED evidence', '', state.red.message, `report: reports/${state.red.reportSha}.json`, '');
+  if (test !== undefined)
+    out.push('## The test', '', test.summary, '', '```diff', test.diff.trimEnd(), '```', '');
+  if ('red' in state)
+    out.push('## RED evidence', '', state.red.message, `report: reports/${state.red.reportSha}.json`, '');
   for (const attempt of state.history) {
     out.push(`## Attempt ${attempt.n}: ${attempt.kind} in ${attempt.phase}`, '', attempt.reason, '');
     if (attempt.patch !== undefined) out.push('```diff', attempt.patch.diff.trimEnd(), '```', '');
     if (attempt.reportSha !== undefined) out.push(`report: reports/${attempt.reportSha}.json`, '');
   }
-  if ('green' in state) out.push('## GREEN evidence', '', state.green.message, `report: reports/${state.green.reportSha}.json`, '');
+  if ('green' in state)
+    out.push(
+      '## GREEN evidence',
+      '',
+      state.green.message,
+      `report: reports/${state.green.reportSha}.json`,
+      '',
+    );
   if (state.phase === 'DONE') out.push('## Commit', '', `${state.commit.sha} on ${state.commit.branch}`, '');
   return out.join('\n');
 }

@@ -38,7 +38,10 @@ export async function executeEffect(
       const { report, sha } = await runAndRecord(ctx, deps, [], 'ORIENT:baseline', memory);
       if (report.tests.length === 0 && (report.exitCode !== 0 || report.collectionErrors.length > 0)) {
         const detail = report.collectionErrors[0]?.message ?? report.outputTail.slice(-600);
-        return { type: 'baseline_failed', message: `the test command collected no tests (exit ${report.exitCode}): ${detail.trim()}` };
+        return {
+          type: 'baseline_failed',
+          message: `the test command collected no tests (exit ${report.exitCode}): ${detail.trim()}`,
+        };
       }
       return { type: 'baseline_ran', baseline: summarizeBaseline(report, sha) };
     }
@@ -61,8 +64,18 @@ export async function executeEffect(
         red: effect.red,
         green: effect.green,
       });
-      await deps.journal.append({ type: 'approval_decided', phase: state.phase, payload: { ...decision, patchSha: effect.patch.sha } });
-      return { type: 'review_decided', decision: decision.decision, patchSha: effect.patch.sha, by: decision.by, ...(decision.reason !== undefined ? { reason: decision.reason } : {}) };
+      await deps.journal.append({
+        type: 'approval_decided',
+        phase: state.phase,
+        payload: { ...decision, patchSha: effect.patch.sha },
+      });
+      return {
+        type: 'review_decided',
+        decision: decision.decision,
+        patchSha: effect.patch.sha,
+        by: decision.by,
+        ...(decision.reason !== undefined ? { reason: decision.reason } : {}),
+      };
     }
     case 'ask_user':
       return { type: 'user_answered', answer: await deps.askUser(effect.question) };

@@ -43,7 +43,11 @@ export function canonicalDiff(changes: readonly FileChange[]): string {
 export function changedLineCount(diff: string): number {
   let n = 0;
   for (const line of diff.split('\n')) {
-    if ((line.startsWith('+') && !line.startsWith('+++')) || (line.startsWith('-') && !line.startsWith('---'))) n++;
+    if (
+      (line.startsWith('+') && !line.startsWith('+++')) ||
+      (line.startsWith('-') && !line.startsWith('---'))
+    )
+      n++;
   }
   return n;
 }
@@ -64,7 +68,11 @@ function toPatchRef(changes: FileChange[], summary: string): PatchRef {
 }
 
 /** Applies structured edits in memory against the current files. */
-export async function resolveEdits(edits: readonly Edit[], read: ReadText, summary: string): Promise<ResolveResult> {
+export async function resolveEdits(
+  edits: readonly Edit[],
+  read: ReadText,
+  summary: string,
+): Promise<ResolveResult> {
   const current = new Map<string, string | null>();
   const original = new Map<string, string | null>();
   const load = async (path: string): Promise<string | null> => {
@@ -82,15 +90,38 @@ export async function resolveEdits(edits: readonly Edit[], read: ReadText, summa
         current.set(edit.path, edit.content);
         break;
       case 'delete':
-        if (text === null) return { ok: false, path: edit.path, rule: 'conflict', message: `${edit.path}: cannot delete, the file does not exist` };
+        if (text === null)
+          return {
+            ok: false,
+            path: edit.path,
+            rule: 'conflict',
+            message: `${edit.path}: cannot delete, the file does not exist`,
+          };
         current.set(edit.path, null);
         break;
       case 'replace': {
-        if (text === null) return { ok: false, path: edit.path, rule: 'conflict', message: `${edit.path}: cannot replace text, the file does not exist` };
+        if (text === null)
+          return {
+            ok: false,
+            path: edit.path,
+            rule: 'conflict',
+            message: `${edit.path}: cannot replace text, the file does not exist`,
+          };
         const first = text.indexOf(edit.find);
-        if (first < 0) return { ok: false, path: edit.path, rule: 'conflict', message: `${edit.path}: the text to replace was not found` };
+        if (first < 0)
+          return {
+            ok: false,
+            path: edit.path,
+            rule: 'conflict',
+            message: `${edit.path}: the text to replace was not found`,
+          };
         if (text.indexOf(edit.find, first + 1) >= 0)
-          return { ok: false, path: edit.path, rule: 'conflict', message: `${edit.path}: the text to replace occurs more than once; include more context` };
+          return {
+            ok: false,
+            path: edit.path,
+            rule: 'conflict',
+            message: `${edit.path}: the text to replace occurs more than once; include more context`,
+          };
         current.set(edit.path, text.slice(0, first) + edit.replace + text.slice(first + edit.find.length));
         break;
       }
@@ -103,17 +134,27 @@ export async function resolveEdits(edits: readonly Edit[], read: ReadText, summa
   const changes = [...current.entries()]
     .map(([path, after]) => ({ path, before: original.get(path) ?? null, after }))
     .filter((c) => c.before !== c.after);
-  if (changes.length === 0) return { ok: false, path: '', rule: 'empty', message: 'the proposal changes nothing' };
+  if (changes.length === 0)
+    return { ok: false, path: '', rule: 'empty', message: 'the proposal changes nothing' };
   return { ok: true, changes, patch: toPatchRef(changes, summary) };
 }
 
 /** Applies a unified diff in memory against the current files. */
-export async function resolveUnifiedDiff(text: string, read: ReadText, summary: string): Promise<ResolveResult> {
+export async function resolveUnifiedDiff(
+  text: string,
+  read: ReadText,
+  summary: string,
+): Promise<ResolveResult> {
   let parsed;
   try {
     parsed = parsePatch(text);
   } catch (err) {
-    return { ok: false, path: '', rule: 'malformed_diff', message: `the diff cannot be parsed: ${(err as Error).message}` };
+    return {
+      ok: false,
+      path: '',
+      rule: 'malformed_diff',
+      message: `the diff cannot be parsed: ${(err as Error).message}`,
+    };
   }
   const changes: FileChange[] = [];
   for (const file of parsed) {
@@ -123,12 +164,27 @@ export async function resolveUnifiedDiff(text: string, read: ReadText, summary: 
     if (path === null) continue;
     const before = oldPath === null ? null : await read(oldPath);
     if (oldPath !== null && before === null)
-      return { ok: false, path: oldPath, rule: 'conflict', message: `${oldPath}: the diff modifies a file that does not exist` };
+      return {
+        ok: false,
+        path: oldPath,
+        rule: 'conflict',
+        message: `${oldPath}: the diff modifies a file that does not exist`,
+      };
     if (oldPath !== null && newPath !== null && oldPath !== newPath)
-      return { ok: false, path: oldPath, rule: 'rename', message: `${oldPath} → ${newPath}: renames are not supported; delete and create instead` };
+      return {
+        ok: false,
+        path: oldPath,
+        rule: 'rename',
+        message: `${oldPath} → ${newPath}: renames are not supported; delete and create instead`,
+      };
     const result = applyPatch(before ?? '', file);
     if (result === false)
-      return { ok: false, path, rule: 'conflict', message: `${path}: the diff does not apply to the current file` };
+      return {
+        ok: false,
+        path,
+        rule: 'conflict',
+        message: `${path}: the diff does not apply to the current file`,
+      };
     changes.push({ path, before, after: newPath === null ? null : result });
   }
   const real = changes.filter((c) => c.before !== c.after);

@@ -1,7 +1,13 @@
 import { readFile, lstat, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { ListFilesInput, ReadFileInput, SearchTextInput, describeIssues, type ToolCall } from '../core/proposals.js';
+import {
+  ListFilesInput,
+  ReadFileInput,
+  SearchTextInput,
+  describeIssues,
+  type ToolCall,
+} from '../core/proposals.js';
 import { listFiles } from '../git/repo.js';
 import type { ToolResultMessage } from '../model/provider.js';
 
@@ -20,7 +26,12 @@ export function dataBlock(source: string, body: string): string {
 
 /** Resolves a model-supplied path for reading: inside the worktree, no .git, no escape through links. */
 async function readablePath(worktree: string, path: string): Promise<string | null> {
-  if (path.includes('\0') || path.startsWith('/') || path.split(/[\\/]/).some((s) => s === '..' || s.toLowerCase() === '.git')) return null;
+  if (
+    path.includes('\0') ||
+    path.startsWith('/') ||
+    path.split(/[\\/]/).some((s) => s === '..' || s.toLowerCase() === '.git')
+  )
+    return null;
   const full = join(worktree, path);
   try {
     const real = await realpath(full);
@@ -33,7 +44,11 @@ async function readablePath(worktree: string, path: string): Promise<string | nu
 }
 
 /** Executes one read-only tool call against the worktree; failures are returned to the model as errors. */
-export async function runReadTool(worktree: string, call: ToolCall, lastReport: () => string): Promise<ToolResultMessage> {
+export async function runReadTool(
+  worktree: string,
+  call: ToolCall,
+  lastReport: () => string,
+): Promise<ToolResultMessage> {
   const reply = (content: string, isError = false): ToolResultMessage => ({
     callId: call.id ?? call.name,
     name: call.name,
@@ -77,10 +92,13 @@ export async function runReadTool(worktree: string, call: ToolCall, lastReport: 
         const text = await readFile(full, 'utf8').catch(() => '');
         if (text.includes('\0')) continue;
         text.split('\n').forEach((line, i) => {
-          if (hits.length < MAX_HITS && line.includes(input.data.query)) hits.push(`${file}:${i + 1}: ${line.slice(0, 300)}`);
+          if (hits.length < MAX_HITS && line.includes(input.data.query))
+            hits.push(`${file}:${i + 1}: ${line.slice(0, 300)}`);
         });
       }
-      return reply(dataBlock(`search ${JSON.stringify(input.data.query)}`, hits.join('\n') || '(no matches)'));
+      return reply(
+        dataBlock(`search ${JSON.stringify(input.data.query)}`, hits.join('\n') || '(no matches)'),
+      );
     }
     case 'read_last_report':
       return reply(dataBlock('last test report', lastReport()));

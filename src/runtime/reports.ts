@@ -31,7 +31,8 @@ export function describeReport(report: TestReport): string {
   const count = (s: string) => report.tests.filter((t) => t.state === s).length;
   const parts = [`${count('passed')} passed`, `${count('failed')} failed`];
   if (count('skipped') + count('todo') > 0) parts.push(`${count('skipped') + count('todo')} skipped`);
-  if (report.collectionErrors.length > 0) parts.push(`${report.collectionErrors.length} file(s) failed to load`);
+  if (report.collectionErrors.length > 0)
+    parts.push(`${report.collectionErrors.length} file(s) failed to load`);
   if (report.timedOut) parts.push('timed out');
   return parts.join(', ');
 }

@@ -6,7 +6,7 @@ import type { RunState, RunStart } from '../core/state.js';
 import { startRun } from '../core/transition.js';
 import { linkDependencies } from '../../sandbox/deps-link.js';
 import { recoverPendingApply } from '../../sandbox/atomic-apply.js';
-import { commitIdentity, ensureWorktree, headCommit, repoRoot } from '../git/repo.js';
+import { commitIdentity, ensureWorktree, headCommit, removeWorktree, repoRoot } from '../git/repo.js';
 import { JournalWriter } from '../journal/journal-file.js';
 import { acquireRunLock, type RunLock } from '../journal/run-lock.js';
 import { ensureAgentctlDir, journalPath, newRunId, runDir } from '../journal/run-store.js';
@@ -42,7 +42,11 @@ export interface OpenRun {
   close(): Promise<void>;
 }
 
-async function openRun(ctx: RunContext, opts: SessionOptions, existing: boolean): Promise<{ run: OpenRun; entries: Awaited<ReturnType<typeof JournalWriter.open>>['entries'] }> {
+async function openRun(
+  ctx: RunContext,
+  opts: SessionOptions,
+  existing: boolean,
+): Promise<{ run: OpenRun; entries: Awaited<ReturnType<typeof JournalWriter.open>>['entries'] }> {
   await ensureAgentctlDir(ctx.repoRoot);
   const lockDir = ctx.runDir;
   const opened = await JournalWriter.open(journalPath(ctx.repoRoot, ctx.runId));
@@ -55,13 +59,18 @@ async function openRun(ctx: RunContext, opts: SessionOptions, existing: boolean)
   }
   const renew = setInterval(() => void lock?.renew().catch(() => undefined), 15_000);
   renew.unref();
-  if (opened.repaired !== null) opts.progress.note(`journal: cut a torn last line (${opened.repaired.cutBytes} bytes): ${opened.repaired.reason}`);
+  if (opened.repaired !== null)
+    opts.progress.note(
+      `journal: cut a torn last line (${opened.repaired.cutBytes} bytes): ${opened.repaired.reason}`,
+    );
   if (existing) await recoverPendingApply(ctx.worktree, join(ctx.runDir, 'undo'));
   const classifier = pathClassifier(ctx.config.paths);
   const deps: RunDeps = {
     model: opts.model,
     approver: opts.approver,
-    askUser: opts.askUser ?? (() => Promise.resolve('No human is available to answer; proceed with your best judgement.')),
+    askUser:
+      opts.askUser ??
+      (() => Promise.resolve('No human is available to answer; proceed with your best judgement.')),
     progress: opts.progress,
     journal: {
       append: async (input) => {
@@ -127,6 +136,8 @@ export async function startFix(
     opts.progress.transitioned(first.state, first.state, { type: 'finished' });
     const outcome = await drive(first.state, first.effects, ctx, run.deps);
     await finishJournal(run, outcome);
+    // A finished run's evidence lives in its run dir; only a paused run needs its worktree to resume.
+    if (outcome.paused === null) await removeWorktree(root, worktree);
     return { ...outcome, ctx };
   } finally {
     await run.close();

@@ -46,7 +46,11 @@ export async function runAndRecord(
       timedOut: run.exec.timedOut,
       sandboxed: run.exec.sandboxed,
       tests: run.report.tests.map((t) => ({ id: t.id, state: t.state, class: t.failure?.class })),
-      collectionErrors: run.report.collectionErrors.map((e) => ({ file: e.file, class: e.class, message: e.message.slice(0, 500) })),
+      collectionErrors: run.report.collectionErrors.map((e) => ({
+        file: e.file,
+        class: e.class,
+        message: e.message.slice(0, 500),
+      })),
     },
   });
   if (run.exec.warning !== undefined) deps.progress.note(run.exec.warning);
@@ -66,7 +70,13 @@ async function assertionCounts(worktree: string, files: readonly string[]): Prom
 }
 
 /** RED: run only the patched test files on unchanged production code and judge the failure. */
-export async function verifyRed(patch: PatchRef, baseline: Parameters<typeof evaluateRed>[0]['baseline'], ctx: RunContext, deps: RunDeps, memory: ReportMemory): Promise<RunEvent> {
+export async function verifyRed(
+  patch: PatchRef,
+  baseline: Parameters<typeof evaluateRed>[0]['baseline'],
+  ctx: RunContext,
+  deps: RunDeps,
+  memory: ReportMemory,
+): Promise<RunEvent> {
   const files = patch.files.filter((f) => deps.classify(f) === 'test');
   const { report, sha } = await runAndRecord(ctx, deps, files, 'VERIFY_RED', memory);
   const verdict = evaluateRed({
@@ -105,16 +115,28 @@ async function hashFiles(ctx: RunContext, deps: RunDeps): Promise<Record<string,
 }
 
 /** LOCK: freeze tests, test configuration and package scripts by hash; remember the tree each fix starts from. */
-export async function lockTests(newTestIds: readonly string[], patch: PatchRef, ctx: RunContext, deps: RunDeps): Promise<RunEvent> {
+export async function lockTests(
+  newTestIds: readonly string[],
+  patch: PatchRef,
+  ctx: RunContext,
+  deps: RunDeps,
+): Promise<RunEvent> {
   const hashes = await hashFiles(ctx, deps);
-  const counts = await assertionCounts(ctx.worktree, patch.files.filter((f) => deps.classify(f) === 'test'));
+  const counts = await assertionCounts(
+    ctx.worktree,
+    patch.files.filter((f) => deps.classify(f) === 'test'),
+  );
   const lock: LockRecord = {
     hashes,
     testIds: [...newTestIds],
     assertionCounts: Object.fromEntries(newTestIds.map((id) => [id, counts[id] ?? 0])),
     tree: await snapshotTree(ctx.worktree, ctx.depLinks),
   };
-  await deps.journal.append({ type: 'lock', phase: 'LOCK', payload: { files: Object.keys(hashes).length, tree: lock.tree } });
+  await deps.journal.append({
+    type: 'lock',
+    phase: 'LOCK',
+    payload: { files: Object.keys(hashes).length, tree: lock.tree },
+  });
   return { type: 'tests_locked', lock };
 }
 
@@ -151,8 +173,11 @@ export async function verifyGreen(
   const reverted = await revertLocked(lock, ctx, deps);
   const files = [...new Set(newTestIds.map((id) => id.split(' > ')[0]!))];
   const targeted = await runAndRecord(ctx, deps, files, 'VERIFY_GREEN:new', memory);
-  const newPass = newTestIds.every((id) => targeted.report.tests.some((t) => t.id === id && t.state === 'passed'));
-  const full = reverted.length === 0 && newPass ? await runAndRecord(ctx, deps, [], 'VERIFY_GREEN:full', memory) : null;
+  const newPass = newTestIds.every((id) =>
+    targeted.report.tests.some((t) => t.id === id && t.state === 'passed'),
+  );
+  const full =
+    reverted.length === 0 && newPass ? await runAndRecord(ctx, deps, [], 'VERIFY_GREEN:full', memory) : null;
   const verdict = evaluateGreen({
     baseline,
     newTestIds,
@@ -161,6 +186,10 @@ export async function verifyGreen(
     full: full?.report ?? null,
     reportSha: full?.sha ?? targeted.sha,
   });
-  await deps.journal.append({ type: 'gate_verdict', phase: 'VERIFY_GREEN', payload: { gate: 'GREEN', verdict } });
+  await deps.journal.append({
+    type: 'gate_verdict',
+    phase: 'VERIFY_GREEN',
+    payload: { gate: 'GREEN', verdict },
+  });
   return { type: 'green_checked', verdict };
 }

@@ -20,7 +20,9 @@ describe('gated runs on fixture repos', () => {
     expect(files.split('\n').sort()).toEqual(['src/calc.js', 'test/average-empty.test.js']);
     const message = await gitOut(r.repo, ['log', '-1', '--format=%B', sha]);
     expect(message).toMatch(/^Agentctl-Op: [0-9a-f]{64}$/m);
-    expect(message).toMatch(/^Agentctl-Red: test\/average-empty\.test\.js > average of an empty list is 0 \(report [0-9a-f]{64}\)$/m);
+    expect(message).toMatch(
+      /^Agentctl-Red: test\/average-empty\.test\.js > average of an empty list is 0 \(report [0-9a-f]{64}\)$/m,
+    );
     expect(message).toMatch(/^Agentctl-Green: report [0-9a-f]{64}$/m);
     // The user's checkout, index and branch are as they were.
     expect(await gitOut(r.repo, ['rev-parse', '--abbrev-ref', 'HEAD'])).toMatch(/^(main|master)$/);

@@ -31,7 +31,11 @@ export function collectingProgress(lines: string[]): ProgressSink {
 }
 
 /** Runs one cassette on its fixture through the real runtime (real git, real test runner). */
-export async function runScenario(fixture: string, scenario: string, approver: Approver = policyApprover(400, 'test policy')) {
+export async function runScenario(
+  fixture: string,
+  scenario: string,
+  approver: Approver = policyApprover(400, 'test policy'),
+) {
   const repo = await fixtureRepo(fixture);
   const file = cassettePath(fixture, scenario);
   const cassette = JSON.parse(await readFile(file, 'utf8')) as { task: string };

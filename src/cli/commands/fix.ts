@@ -23,21 +23,29 @@ export interface FixOptions {
 
 const noHuman: Approver = {
   review: (): Promise<ReviewDecision> =>
-    Promise.resolve({ decision: 'quit', by: 'nobody', reason: 'no terminal to ask; pass --yes to approve GREEN patches by policy' }),
+    Promise.resolve({
+      decision: 'quit',
+      by: 'nobody',
+      reason: 'no terminal to ask; pass --yes to approve GREEN patches by policy',
+    }),
 };
 
 /** `agentctl fix "<task>"`: one gated run; returns the exit code. */
 export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd = io.cwd): Promise<number> {
   const root = await repoRoot(cwd);
   const loaded = await loadConfig(root);
-  const config: Config = opts.maxAttempts === undefined ? loaded : { ...loaded, repair: { maxAttempts: opts.maxAttempts } };
+  const config: Config =
+    opts.maxAttempts === undefined ? loaded : { ...loaded, repair: { maxAttempts: opts.maxAttempts } };
   const model = await resolveModel(opts.model ?? config.model, io.cwd);
   const style = makeStyle(!opts.json && colorEnabled(io.stdout));
   const out = (line: string) => io.stdout.write(`${line}\n`);
   const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && !opts.json;
   const approver =
     opts.yes === true || config.approval.mode === 'auto'
-      ? policyApprover(config.approval.maxAutoApproveLines, opts.approvedBy ?? (opts.yes ? 'policy (--yes)' : 'policy'))
+      ? policyApprover(
+          config.approval.maxAutoApproveLines,
+          opts.approvedBy ?? (opts.yes ? 'policy (--yes)' : 'policy'),
+        )
       : interactive
         ? terminalApprover(io.stdin, io.stdout, style, io.env.USER ?? 'user')
         : noHuman;
@@ -45,7 +53,11 @@ export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd 
   let stops = 0;
   const removeHandler = io.onInterrupt(() => {
     stops += 1;
-    io.stderr.write(stops === 1 ? '\nagentctl: stopping at the next safe boundary (Ctrl-C again to abort)…\n' : '\nagentctl: aborting.\n');
+    io.stderr.write(
+      stops === 1
+        ? '\nagentctl: stopping at the next safe boundary (Ctrl-C again to abort)…\n'
+        : '\nagentctl: aborting.\n',
+    );
   });
   try {
     if (!opts.json) out(style.bold(`agentctl · ${task}`));
@@ -58,7 +70,13 @@ export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd 
     });
     const { state, ctx } = result;
     const runDir = relative(io.cwd, ctx.runDir) || ctx.runDir;
-    const summary: Record<string, unknown> = { type: 'result', runId: ctx.runId, phase: state.phase, attempts: state.attempts, runDir };
+    const summary: Record<string, unknown> = {
+      type: 'result',
+      runId: ctx.runId,
+      phase: state.phase,
+      attempts: state.attempts,
+      runDir,
+    };
     let code: number;
     if (result.paused === 'interrupted') {
       code = 130;
@@ -67,9 +85,14 @@ export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd 
     } else if (result.paused === 'awaiting_review') {
       code = 3;
       summary.paused = 'awaiting_review';
-      if (!opts.json) out(style.yellow(`The patch is GREEN and waits for a human review. Resume in a terminal with: agentctl resume ${ctx.runId} (or rerun with --yes).`));
+      if (!opts.json)
+        out(
+          style.yellow(
+            `The patch is GREEN and waits for a human review. Resume in a terminal with: agentctl resume ${ctx.runId} (or rerun with --yes).`,
+          ),
+        );
     } else if (isTerminal(state.phase)) {
-      code = exitCodeFor(state.phase as TerminalPhase);
+      code = exitCodeFor(state.phase as TerminalPhase, state.phase === 'FAILED' ? state.cause : undefined);
       if (state.phase === 'DONE') {
         summary.commit = state.commit.sha;
         summary.branch = state.commit.branch;
