@@ -1,9 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { TestReport } from '../src/core/report.js';
 import type { Config } from '../src/policy/config-schema.js';
 import { execCommand, type ExecResult } from '../sandbox/exec.js';
+import { listFiles } from '../src/git/repo.js';
 import { adapterFor } from './adapters/index.js';
 
 export interface TestRunOptions {
@@ -22,6 +23,10 @@ export interface TestRun {
   argv: string[];
 }
 
+async function allTestFiles(opts: TestRunOptions): Promise<string[]> {
+  return (await listFiles(opts.worktree)).filter((f) => opts.isTestFile(f));
+}
+
 /** Runs the repo's tests in the worktree through the sandbox and normalises the result. */
 export async function runTests(opts: TestRunOptions): Promise<TestRun> {
   const adapter = adapterFor(opts.config.test.runner);
@@ -34,6 +39,14 @@ export async function runTests(opts: TestRunOptions): Promise<TestRun> {
       reportFile,
       ...(opts.config.test.junitReport !== undefined ? { junitReport: opts.config.test.junitReport } : {}),
     });
+    // A relative report path (JUnit) belongs to the worktree; a stale one from an earlier run must not be read.
+    const reportPath =
+      spec.reportFile === undefined
+        ? reportFile
+        : isAbsolute(spec.reportFile)
+          ? spec.reportFile
+          : join(opts.worktree, spec.reportFile);
+    await rm(reportPath, { force: true });
     const exec = await execCommand({
       argv: spec.argv,
       cwd: opts.worktree,
@@ -44,7 +57,6 @@ export async function runTests(opts: TestRunOptions): Promise<TestRun> {
       readOnlyBinds: opts.readOnlyBinds ?? [],
       writable: [scratch],
     });
-    const reportPath = spec.reportFile ?? reportFile;
     const reportText = await readFile(reportPath, 'utf8').catch(() => undefined);
     const report = adapter.parse(
       {
@@ -55,7 +67,11 @@ export async function runTests(opts: TestRunOptions): Promise<TestRun> {
         durationMs: exec.durationMs,
         ...(reportText !== undefined ? { reportText } : {}),
       },
-      { cwd: opts.worktree, isTestFile: opts.isTestFile },
+      {
+        cwd: opts.worktree,
+        isTestFile: opts.isTestFile,
+        files: opts.files.length > 0 ? [...opts.files] : await allTestFiles(opts),
+      },
     );
     return { report, exec, argv: spec.argv };
   } finally {

@@ -108,8 +108,9 @@ export async function startFix(
   const baseSha = await headCommit(root);
   const now = opts.now ?? new Date();
   const runId = opts.runId ?? newRunId(now);
-  const worktree = worktreeDir(runId);
-  await ensureWorktree(root, worktree, baseSha);
+  await ensureWorktree(root, worktreeDir(runId), baseSha);
+  // Runners print real paths; the worktree must be named the same way for paths to match.
+  const worktree = await realpath(worktreeDir(runId));
   const binds = await linkDependencies(root, worktree);
   const ctx: RunContext = {
     runId,

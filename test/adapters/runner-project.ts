@@ -63,7 +63,6 @@ export async function runnerProject(
         ...(reportText !== undefined ? { reportText } : {}),
       };
       const ctx: AdapterContext = { cwd: dir, isTestFile, files: testFiles };
-      const rep = adapter.parse(raw, ctx);
       return { report: adapter.parse(raw, ctx), raw };
     },
     async remove() {

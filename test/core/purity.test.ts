@@ -7,9 +7,10 @@ const ALLOWED_PACKAGES = new Set(['zod']);
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gm), ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)].map(
-    (m) => m[1]!,
-  );
+  return [
+    ...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gm),
+    ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g),
+  ].map((m) => m[1]!);
 }
 
 /** Follows relative imports from src/core and reports every package or node: import reached. */

@@ -4,13 +4,46 @@ import type { GreenVerdict, LockRecord, PatchRef, RedVerdict } from '../../src/c
 import type { RunState } from '../../src/core/state.js';
 import { startRun, transition } from '../../src/core/transition.js';
 
-const limits = { maxTurns: 10, maxInputTokens: 1000, maxOutputTokens: 1000, maxCostUsd: 1, maxWallMs: 60_000 };
-const baseline = { testIds: ['t.test.js > a'], failing: [], skipped: [], reportSha: 'b'.repeat(64), collectionErrors: 0 };
-const patch = (sha: string): PatchRef => ({ sha, diff: `diff ${sha}`, files: ['x'], summary: 's', changedLines: 2 });
-const red: RedVerdict = { ok: true, reason: 'red', message: 'RED', newTestIds: ['t.test.js > new'], failures: [], reportSha: 'r' };
+const limits = {
+  maxTurns: 10,
+  maxInputTokens: 1000,
+  maxOutputTokens: 1000,
+  maxCostUsd: 1,
+  maxWallMs: 60_000,
+};
+const baseline = {
+  testIds: ['t.test.js > a'],
+  failing: [],
+  skipped: [],
+  reportSha: 'b'.repeat(64),
+  collectionErrors: 0,
+};
+const patch = (sha: string): PatchRef => ({
+  sha,
+  diff: `diff ${sha}`,
+  files: ['x'],
+  summary: 's',
+  changedLines: 2,
+});
+const red: RedVerdict = {
+  ok: true,
+  reason: 'red',
+  message: 'RED',
+  newTestIds: ['t.test.js > new'],
+  failures: [],
+  reportSha: 'r',
+};
 const redBad: RedVerdict = { ...red, ok: false, reason: 'passes', message: 'does not constrain behavior' };
 const lock: LockRecord = { hashes: {}, testIds: ['t.test.js > new'], assertionCounts: {}, tree: 'tree1' };
-const green: GreenVerdict = { ok: true, reason: 'green', message: 'GREEN', failures: [], reportSha: 'g', reverted: [], preexistingFailures: [] };
+const green: GreenVerdict = {
+  ok: true,
+  reason: 'green',
+  message: 'GREEN',
+  failures: [],
+  reportSha: 'g',
+  reverted: [],
+  preexistingFailures: [],
+};
 const greenBad: GreenVerdict = { ...green, ok: false, reason: 'new_tests_fail', message: 'still failing' };
 
 const turn = (name: string, input: unknown = {}): RunEvent => ({
@@ -51,7 +84,10 @@ describe('transition', () => {
   });
 
   it('ORIENT: asks the model after the baseline, and a turn without calls moves to AUTHOR_TEST', () => {
-    expect(run([{ type: 'baseline_ran', baseline }]).effects[0]).toMatchObject({ kind: 'ask_model', phase: 'ORIENT' });
+    expect(run([{ type: 'baseline_ran', baseline }]).effects[0]).toMatchObject({
+      kind: 'ask_model',
+      phase: 'ORIENT',
+    });
     const t = run(toAuthorTest);
     expect(t.state.phase).toBe('AUTHOR_TEST');
     expect(t.effects[0]).toMatchObject({ kind: 'ask_model', phase: 'AUTHOR_TEST' });
@@ -109,7 +145,10 @@ describe('transition', () => {
 
   it('AUTHOR_FIX: a test proposal is refused; a scope refusal counts', () => {
     expect(run([...toAuthorFix, turn('propose_test', testInput)]).state.attempts).toBe(1);
-    const t = run([...toAuthorFix, { type: 'patch_refused', patchKind: 'fix', rule: 'locked', message: 'test file is locked' }]);
+    const t = run([
+      ...toAuthorFix,
+      { type: 'patch_refused', patchKind: 'fix', rule: 'locked', message: 'test file is locked' },
+    ]);
     expect(t.state).toMatchObject({ phase: 'AUTHOR_FIX', attempts: 1 });
   });
 
@@ -122,13 +161,22 @@ describe('transition', () => {
   });
 
   it('REVIEW: approval binds to the patch hash; approve commits, reject counts, quit pauses', () => {
-    const stale = run([...toReview, { type: 'review_decided', decision: 'approve', patchSha: 'other', by: 'me' }]);
+    const stale = run([
+      ...toReview,
+      { type: 'review_decided', decision: 'approve', patchSha: 'other', by: 'me' },
+    ]);
     expect(stale.state.phase).toBe('REVIEW');
     expect(stale.effects[0]).toMatchObject({ kind: 'request_review' });
-    const approved = run([...toReview, { type: 'review_decided', decision: 'approve', patchSha: 'f1', by: 'me' }]);
+    const approved = run([
+      ...toReview,
+      { type: 'review_decided', decision: 'approve', patchSha: 'f1', by: 'me' },
+    ]);
     expect(approved.state.phase).toBe('COMMIT');
     expect(approved.effects[0]).toMatchObject({ kind: 'commit', approvedBy: 'me' });
-    const rejected = run([...toReview, { type: 'review_decided', decision: 'reject', patchSha: 'f1', by: 'me', reason: 'too clever' }]);
+    const rejected = run([
+      ...toReview,
+      { type: 'review_decided', decision: 'reject', patchSha: 'f1', by: 'me', reason: 'too clever' },
+    ]);
     expect(rejected.state).toMatchObject({ phase: 'AUTHOR_FIX', attempts: 1 });
     expect(rejected.state.history[0]?.reason).toMatch(/too clever/);
     const quit = run([...toReview, { type: 'review_decided', decision: 'quit', patchSha: 'f1', by: 'me' }]);
@@ -148,7 +196,11 @@ describe('transition', () => {
   it('escalates at the repair cap, with every attempt in the history', () => {
     const wrong: RunEvent[] = [];
     for (let i = 0; i < 3; i++) {
-      wrong.push(turn('propose_fix', fixInput), { type: 'patch_applied', patchKind: 'fix', patch: patch(`f${i}`) }, { type: 'green_checked', verdict: greenBad });
+      wrong.push(
+        turn('propose_fix', fixInput),
+        { type: 'patch_applied', patchKind: 'fix', patch: patch(`f${i}`) },
+        { type: 'green_checked', verdict: greenBad },
+      );
     }
     const t = run([...toAuthorFix, ...wrong]);
     expect(t.state.phase).toBe('ESCALATED');
@@ -158,7 +210,10 @@ describe('transition', () => {
 
   it('a model that gives up escalates; one that is unavailable fails', () => {
     expect(run([...toAuthorTest, turn('give_up', { reason: 'cannot' })]).state.phase).toBe('ESCALATED');
-    expect(run([...toAuthorTest, { type: 'model_failed', message: 'cassette exhausted', retryable: false }]).state.phase).toBe('FAILED');
+    expect(
+      run([...toAuthorTest, { type: 'model_failed', message: 'cassette exhausted', retryable: false }]).state
+        .phase,
+    ).toBe('FAILED');
   });
 
   it('stops with BUDGET_EXHAUSTED when the turn budget is spent', () => {
