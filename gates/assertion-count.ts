@@ -1,4 +1,10 @@
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import { typescript } from './typescript-lazy.js';
+
+// Loaded on first use: see typescript-lazy.ts.
+const ts = new Proxy({} as typeof TS, {
+  get: (_target, key: string) => (typescript() as unknown as Record<string, unknown>)[key],
+});
 
 /** A test declared in a source file, with how many assertion calls its body makes. */
 export interface StaticTest {
@@ -67,7 +73,7 @@ const CONTEXT_ASSERTIONS = new Set([
 const NO_EVIDENCE = new Set(['fail', 'pass', 'assertions', 'hasAssertions']);
 
 /** `a.b.c(...)` as ['a', 'b', 'c'], seeing through calls in between (`test.each(table)`), or undefined. */
-function chain(expr: ts.Expression): string[] | undefined {
+function chain(expr: TS.Expression): string[] | undefined {
   if (ts.isIdentifier(expr)) return [expr.text];
   if (ts.isPropertyAccessExpression(expr)) {
     const left = chain(expr.expression);
@@ -79,8 +85,8 @@ function chain(expr: ts.Expression): string[] | undefined {
 }
 
 function isFunction(
-  node: ts.Node | undefined,
-): node is ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration {
+  node: TS.Node | undefined,
+): node is TS.ArrowFunction | TS.FunctionExpression | TS.FunctionDeclaration {
   return (
     node !== undefined &&
     (ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node))
@@ -96,16 +102,16 @@ class Analyzer {
   readonly tests: StaticTest[] = [];
   private readonly functions = new Map<
     string,
-    ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration
+    TS.ArrowFunction | TS.FunctionExpression | TS.FunctionDeclaration
   >();
   private readonly testAliases = new Set<string>();
 
-  constructor(private readonly sf: ts.SourceFile) {
+  constructor(private readonly sf: TS.SourceFile) {
     for (const stmt of sf.statements) this.collectTopLevel(stmt);
   }
 
   /** Top-level functions (tests may pass one by name) and `const myTest = test.extend(…)` aliases. */
-  private collectTopLevel(stmt: ts.Statement): void {
+  private collectTopLevel(stmt: TS.Statement): void {
     if (ts.isFunctionDeclaration(stmt) && stmt.name !== undefined) this.functions.set(stmt.name.text, stmt);
     if (!ts.isVariableStatement(stmt)) return;
     for (const decl of stmt.declarationList.declarations) {
@@ -117,7 +123,7 @@ class Analyzer {
     }
   }
 
-  private declared(call: ts.CallExpression, contexts: ReadonlySet<string>): Declared | undefined {
+  private declared(call: TS.CallExpression, contexts: ReadonlySet<string>): Declared | undefined {
     const names = chain(call.expression);
     const [base, ...props] = names ?? [];
     if (base === undefined || call.arguments.length === 0) return undefined;
@@ -132,8 +138,8 @@ class Analyzer {
   }
 
   private body(
-    call: ts.CallExpression,
-  ): ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | undefined {
+    call: TS.CallExpression,
+  ): TS.ArrowFunction | TS.FunctionExpression | TS.FunctionDeclaration | undefined {
     for (const arg of [...call.arguments].reverse()) {
       if (isFunction(arg)) return arg;
       if (ts.isIdentifier(arg) && this.functions.has(arg.text)) return this.functions.get(arg.text);
@@ -141,7 +147,7 @@ class Analyzer {
     return undefined;
   }
 
-  visit(node: ts.Node, suites: string[], inherited: Modifier, contexts: ReadonlySet<string>): void {
+  visit(node: TS.Node, suites: string[], inherited: Modifier, contexts: ReadonlySet<string>): void {
     const found = ts.isCallExpression(node) ? this.declared(node, contexts) : undefined;
     if (found === undefined || !ts.isCallExpression(node)) {
       ts.forEachChild(node, (child) => this.visit(child, suites, inherited, contexts));
@@ -164,7 +170,7 @@ class Analyzer {
     if (fn?.body !== undefined) this.visit(fn.body, [...suites, name], modifier, inner);
   }
 
-  private count(node: ts.Node, contexts: ReadonlySet<string>): number {
+  private count(node: TS.Node, contexts: ReadonlySet<string>): number {
     if (ts.isCallExpression(node) && this.declared(node, contexts) !== undefined) return 0;
     let n = isAssertion(node, contexts) ? 1 : 0;
     ts.forEachChild(node, (child) => {
@@ -174,7 +180,7 @@ class Analyzer {
   }
 }
 
-function isAssertion(node: ts.Node, contexts: ReadonlySet<string>): boolean {
+function isAssertion(node: TS.Node, contexts: ReadonlySet<string>): boolean {
   // x.should.equal(1), x.should.be.true: one `should` per chain.
   if (ts.isPropertyAccessExpression(node) && node.name.text === 'should')
     return ts.isPropertyAccessExpression(node.parent);
@@ -192,12 +198,12 @@ function isAssertion(node: ts.Node, contexts: ReadonlySet<string>): boolean {
   return rest.slice(0, -1).includes('assert');
 }
 
-function isChained(call: ts.CallExpression): boolean {
+function isChained(call: TS.CallExpression): boolean {
   return ts.isPropertyAccessExpression(call.parent) && call.parent.expression === call;
 }
 
 /** node:test options `{ skip: true }`, `{ todo: 'why' }`, `{ only: true }` in any argument. */
-function optionsModifier(call: ts.CallExpression): Modifier {
+function optionsModifier(call: TS.CallExpression): Modifier {
   for (const arg of call.arguments) {
     if (!ts.isObjectLiteralExpression(arg)) continue;
     for (const prop of arg.properties) {
@@ -210,14 +216,14 @@ function optionsModifier(call: ts.CallExpression): Modifier {
   return 'none';
 }
 
-function titleOf(arg: ts.Expression | undefined, sf: ts.SourceFile): string {
+function titleOf(arg: TS.Expression | undefined, sf: TS.SourceFile): string {
   if (arg === undefined) return '';
   if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return arg.text;
   if (ts.isTemplateExpression(arg)) return arg.getText(sf).slice(1, -1);
   return arg.getText(sf);
 }
 
-function scriptKind(fileName: string): ts.ScriptKind {
+function scriptKind(fileName: string): TS.ScriptKind {
   if (/\.tsx$/.test(fileName)) return ts.ScriptKind.TSX;
   if (/\.[cm]?ts$/.test(fileName)) return ts.ScriptKind.TS;
   if (/\.jsx$/.test(fileName)) return ts.ScriptKind.JSX;

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AgentctlError, ExitCode, UsageError } from '../errors.js';
 import { packageFile } from '../paths.js';
-import { demoCommand } from './commands/demo.js';
-import { fixCommand } from './commands/fix.js';
-import { initCommand } from './commands/init.js';
+// Commands load on demand so `--version` and `--help` start fast.
+import type { QueryOptions } from './commands/runs.js';
+import { registerCiCheck } from './commands/ci-check.js';
 import { processIO, type CliIO } from './io.js';
 
 function version(): string {
@@ -54,7 +54,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     )
     .action(
       async (task: string, opts: { model?: string; yes?: boolean; maxAttempts?: number; json?: boolean }) => {
-        result.code = await fixCommand(task, opts, io);
+        result.code = await (await import('./commands/fix.js')).fixCommand(task, opts, io);
       },
     );
 
@@ -65,7 +65,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     )
     .option('--json', 'print every journal event as one JSON line')
     .action(async (opts: { json?: boolean }) => {
-      result.code = await demoCommand(opts, io);
+      result.code = await (await import('./commands/demo.js')).demoCommand(opts, io);
     });
 
   program
@@ -75,8 +75,92 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--runner <name>', 'skip detection: vitest, jest, node, mocha, ava or junit')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { force?: boolean; runner?: string; json?: boolean }) => {
-      result.code = await initCommand(opts, io);
+      result.code = await (await import('./commands/init.js')).initCommand(opts, io);
     });
+
+  program
+    .command('resume')
+    .description('continue a paused, interrupted or crashed run from its journal, doing nothing twice')
+    .argument('<run-id>', 'the run to continue (see agentctl runs list)')
+    .option('-y, --yes', 'approve GREEN patches by policy instead of asking')
+    .option('-m, --model <spec>', `override the model recorded in the journal; ${MODEL_HELP}`)
+    .option(
+      '--budget <limits>',
+      'raise limits of a BUDGET_EXHAUSTED run: turns=N,input=N,output=N,cost=USD,wall=MS',
+    )
+    .option('--json', 'print every journal event as one JSON line, then a result line')
+    .action(
+      async (runId: string, opts: { yes?: boolean; model?: string; budget?: string; json?: boolean }) => {
+        result.code = await (await import('./commands/resume.js')).resumeCommand(runId, opts, io);
+      },
+    );
+
+  program
+    .command('replay')
+    .description(
+      're-drive a run from its journal without a model or the repo; exit 1 at the first divergence',
+    )
+    .argument('<run-id>')
+    .option('--json', 'print the result as JSON')
+    .action(async (runId: string, opts: { json?: boolean }) => {
+      result.code = await (await import('./commands/runs.js')).replayCommand(runId, opts, io);
+    });
+
+  const runs = program.command('runs').description('inspect the runs journaled in this repository');
+  runs
+    .command('list')
+    .description('every run, its phase and attempts')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      result.code = await (await import('./commands/runs.js')).runsList(opts, io);
+    });
+  runs
+    .command('show')
+    .description("a run's timeline: phases, proposals, verdicts, evidence")
+    .argument('<run-id>')
+    .option('--json', 'print the raw journal events, one per line')
+    .action(async (runId: string, opts: { json?: boolean }) => {
+      result.code = await (await import('./commands/runs.js')).runsShow(runId, opts, io);
+    });
+  runs
+    .command('query')
+    .description('journal events across runs, filtered (pipe --json into jq)')
+    .option('--run <id>', 'only this run')
+    .option('--type <type...>', 'event types, e.g. gate_verdict model_response')
+    .option('--phase <phase...>', 'phases, e.g. VERIFY_RED')
+    .option('--tool <name>', 'events that call this tool')
+    .addOption(new Option('--verdict <v>', 'gate verdicts that pass or fail').choices(['pass', 'fail']))
+    .option('--since <iso>', 'at or after this time')
+    .option('--until <iso>', 'before this time')
+    .option('--json', 'one JSON object per line')
+    .action(async (opts: QueryOptions) => {
+      result.code = await (await import('./commands/runs.js')).runsQuery(opts, io);
+    });
+
+  program
+    .command('audit')
+    .description('check runs against their journals')
+    .command('verify')
+    .description("verify a run's hash chain and that its branch holds the commit its journal recorded")
+    .argument('<run-id>')
+    .option('--json', 'print the checks as JSON')
+    .action(async (runId: string, opts: { json?: boolean }) => {
+      result.code = await (await import('./commands/audit.js')).auditVerify(runId, opts, io);
+    });
+
+  program
+    .command('repl')
+    .description('the interactive REPL: type a task, review each GREEN patch (the default with no command)')
+    .action(async () => {
+      result.code = await (await import('./commands/repl.js')).replCommand(io);
+    });
+
+  // The pull-request bot; `ci check` registers itself (its work loads on demand, like the commands above).
+  registerCiCheck(
+    program.command('ci').description('pull-request checks for CI: agentctl ci check --base <ref>'),
+    io,
+    result,
+  );
 
   return program;
 }
@@ -86,7 +170,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const result = { code: ExitCode.ok as number };
   const program = buildProgram(io, result);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    // No command opens the REPL; done here rather than as commander's default so typos stay "unknown command".
+    await program.parseAsync(argv.length === 0 ? ['repl'] : argv, { from: 'user' });
     return result.code;
   } catch (err) {
     if (err instanceof CommanderError) {

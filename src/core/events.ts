@@ -1,4 +1,4 @@
-import type { BudgetUsage } from './budget.js';
+import type { BudgetLimits, BudgetUsage } from './budget.js';
 import type { BaselineSummary, GreenVerdict, LockRecord, PatchRef, RedVerdict } from './evidence.js';
 import type { Phase, TerminalPhase } from './phases.js';
 import type { ModelTurn, ProposeFixInput, ProposeTestInput } from './proposals.js';
@@ -24,7 +24,9 @@ export type RunEvent =
   | { type: 'user_answered'; answer: string }
   | { type: 'committed'; sha: string; branch: string }
   | { type: 'finished' }
-  | { type: 'aborted'; reason: string };
+  | { type: 'aborted'; reason: string }
+  /** `agentctl resume --budget …` on a BUDGET_EXHAUSTED run: new limits, same run. */
+  | { type: 'budget_extended'; limits: BudgetLimits };
 
 /** What the runtime must do next; plain data, executed by src/runtime. */
 export type Effect =

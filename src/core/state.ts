@@ -53,7 +53,12 @@ export type RunState =
   | (RunCommon & WithGreen & { phase: 'COMMIT'; approvedBy: string })
   | (RunCommon & WithGreen & { phase: 'DONE'; commit: { sha: string; branch: string } })
   | (RunCommon & { phase: 'ESCALATED'; reason: string })
-  | (RunCommon & { phase: 'BUDGET_EXHAUSTED'; reason: string; resumeFrom: ResumablePhase })
+  | (RunCommon & {
+      phase: 'BUDGET_EXHAUSTED';
+      reason: string;
+      resumeFrom: ResumablePhase;
+      suspended: AuthoringState;
+    })
   | (RunCommon & { phase: 'ABORTED'; reason: string })
   | (RunCommon & { phase: 'FAILED'; reason: string; cause: FailureCause });
 
@@ -61,6 +66,8 @@ export type RunState =
 export type FailureCause = 'environment' | 'model' | 'internal';
 
 export type ResumablePhase = 'ORIENT' | 'AUTHOR_TEST' | 'AUTHOR_FIX';
+/** The phases in which the model is asked; a run whose budget runs out is suspended in one of them. */
+export type AuthoringState = Extract<RunState, { phase: ResumablePhase }>;
 export type StateOf<P extends RunState['phase']> = Extract<RunState, { phase: P }>;
 
 /** Everything needed to start a run; journaled as the first event. */

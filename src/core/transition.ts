@@ -10,7 +10,7 @@ import {
   type Proposal,
   type ToolName,
 } from './proposals.js';
-import { initialState, type ResumablePhase, type RunStart, type RunState, type StateOf } from './state.js';
+import { initialState, type AuthoringState, type RunStart, type RunState, type StateOf } from './state.js';
 import { refusalReason, toolsForPhase } from '../policy/tool-routing.js';
 
 /** The machine's answer to an event: the next state and what the runtime must do. */
@@ -30,6 +30,10 @@ export function startRun(start: RunStart): Transition {
  */
 export function transition(prev: RunState, event: RunEvent): Transition {
   const state = { ...prev, step: prev.step + 1 } as RunState;
+  if (state.phase === 'BUDGET_EXHAUSTED' && event.type === 'budget_extended') {
+    const resumed = { ...state.suspended, step: state.step, limits: event.limits };
+    return ask(resumed);
+  }
   if (isEnded(state)) return { state: prev, effects: [] };
   if (event.type === 'aborted') return finish({ ...state, phase: 'ABORTED', reason: event.reason });
 
@@ -169,8 +173,6 @@ export function transition(prev: RunState, event: RunEvent): Transition {
   }
 }
 
-type AuthoringState = StateOf<'ORIENT'> | StateOf<'AUTHOR_TEST'> | StateOf<'AUTHOR_FIX'>;
-
 function onModelEvent(state: AuthoringState, event: RunEvent): Transition {
   switch (event.type) {
     case 'model_turn':
@@ -219,15 +221,6 @@ function onTurn(state0: AuthoringState, turn: ModelTurn, usage: Partial<BudgetUs
     errors.push(`one proposal per turn; got ${proposals.map((p) => p.kind).join(', ')}`);
   }
 
-  const spent = exhaustedBudget(state.usage, state.limits);
-  if (spent !== null) {
-    return finish({
-      ...state,
-      phase: 'BUDGET_EXHAUSTED',
-      reason: `budget exhausted: ${spent}`,
-      resumeFrom: resumable(state),
-    });
-  }
   if (errors.length > 0) {
     return failAttempt(state, {
       phase: state.phase,
@@ -271,10 +264,6 @@ function isEnded(state: RunState): state is EndedState {
   return isTerminal(state.phase);
 }
 
-function resumable(state: AuthoringState): ResumablePhase {
-  return state.phase;
-}
-
 /** Counts one failed attempt; at the cap the run escalates with its evidence, otherwise the model tries again. */
 function failAttempt(state: AuthoringState, record: Omit<AttemptRecord, 'n'>): Transition {
   const n = state.attempts + 1;
@@ -296,7 +285,21 @@ function failAttempt(state: AuthoringState, record: Omit<AttemptRecord, 'n'>): T
   });
 }
 
+/**
+ * Asks the model, unless a budget is spent: then the run is suspended with its full state (feedback included),
+ * so `resume --budget` continues exactly here. Checking before the call means no bought response is discarded.
+ */
 function ask(state: AuthoringState): Transition {
+  const spent = exhaustedBudget(state.usage, state.limits);
+  if (spent !== null) {
+    return finish({
+      ...state,
+      phase: 'BUDGET_EXHAUSTED',
+      reason: `budget exhausted: ${spent}`,
+      resumeFrom: state.phase,
+      suspended: state,
+    });
+  }
   return one({ ...state, feedback: [] }, { kind: 'ask_model', phase: state.phase, feedback: state.feedback });
 }
 

@@ -24,7 +24,19 @@ export interface ModelRequest {
 
 export interface ModelResponse {
   turn: ModelTurn;
-  usage: { inputTokens: number; outputTokens: number; costUsd: number };
+  /**
+   * `inputTokens` counts every input token the model read, cached or not (the context size); the cache fields
+   * say how many of them were read from or written to the prompt cache, which `costUsd` prices accordingly.
+   */
+  usage: {
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+    cacheReadTokens?: number;
+    cacheWriteTokens?: number;
+  };
+  /** How the turn was obtained, for the journal: model id, why it stopped, request id, attempts made. */
+  meta?: { model: string; stopReason: string | null; requestId: string | null; attempts: number };
 }
 
 /** The one interface every model sits behind; the runtime never trusts what it returns. */
@@ -33,6 +45,8 @@ export interface ModelProvider {
   next(request: ModelRequest): Promise<ModelResponse>;
   /** On resume: how many turns the journal shows were already played (the provider skips or reuses them). */
   seek?(turnsPlayed: number): void;
+  /** On resume: the journaled exchanges, in order, so the provider can rebuild its conversation. */
+  restore?(history: Array<{ request: ModelRequest; response: ModelResponse }>): void;
 }
 
 /** A model failure the run reports instead of crashing: cassette exhausted, API unreachable. */

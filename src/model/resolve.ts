@@ -7,6 +7,13 @@ import { ScriptedProvider } from './scripted.js';
 const HOW =
   'Pass --model scripted:<cassette.json> to play a recorded model (see docs/cassettes.md), or set "model" in agentctl.config.json.';
 
+/** The spec with a scripted cassette path made absolute, so a resumed run finds the same file. */
+export function absoluteModelSpec(spec: string, cwd: string): string {
+  if (!spec.startsWith('scripted:')) return spec;
+  const file = spec.slice('scripted:'.length);
+  return file === '' || isAbsolute(file) ? spec : `scripted:${resolve(cwd, file)}`;
+}
+
 /** Builds the provider a `--model` spec names; a missing or unknown one says how to get a usable model. */
 export async function resolveModel(spec: string | undefined, cwd: string): Promise<ModelProvider> {
   if (spec === undefined || spec.trim() === '') {

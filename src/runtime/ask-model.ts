@@ -26,11 +26,7 @@ export async function askModel(
   const turnsLeft = state.limits.maxTurns - state.usage.turns;
   for (;;) {
     const request = { runId: ctx.runId, task: ctx.task, phase, tools, feedback, toolResults };
-    await deps.journal.append({
-      type: 'model_request',
-      phase,
-      payload: { phase, tools, feedback, toolResults },
-    });
+    await deps.journal.append({ type: 'model_request', phase, payload: request });
     let response;
     try {
       response = await deps.model.next(request);
@@ -65,7 +61,7 @@ export async function askModel(
       return {
         type: 'model_turn',
         turn: response.turn,
-        usage: { ...usage, wallMs: Date.now() - Date.parse(ctx.startedAt) },
+        usage: { ...usage, wallMs: deps.elapsedMs() },
       };
     }
     toolResults = [];

@@ -68,4 +68,6 @@ export interface RunDeps {
   /** Named failpoints for crash tests; inert unless AGENTCTL_FAILPOINT names one. */
   failpoint: (name: string) => Promise<void>;
   classify: (path: string) => PathKind;
+  /** Wall time the run has used across all its sessions, from a monotonic clock. */
+  elapsedMs: () => number;
 }

@@ -56,6 +56,7 @@ export async function executeEffect(
     case 'verify_green':
       return verifyGreen(effect.lock, effect.newTestIds, requireBaseline(state), ctx, deps, memory);
     case 'request_review': {
+      await deps.failpoint('approval:waiting');
       const decision = await deps.approver.review({
         runId: ctx.runId,
         task: ctx.task,

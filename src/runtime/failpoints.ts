@@ -1,11 +1,29 @@
+/** Every failpoint the runtime passes through, in the order a run meets them. */
+export const FAILPOINTS = [
+  'intent:before',
+  'intent:after',
+  'apply:mid',
+  'effect:after',
+  'result:after',
+  'approval:waiting',
+  'commit:before_ref',
+] as const;
+
+const hits = new Map<string, number>();
+
 /**
- * Named failpoints for crash tests: inert unless AGENTCTL_FAILPOINT names one, in which case the process
- * kills itself with SIGKILL there, as a power cut would (no cleanup, no flush).
+ * Named failpoints for crash tests: inert unless AGENTCTL_FAILPOINT names one (`name` or `name@N` for the Nth
+ * time it is reached), in which case the process kills itself with SIGKILL there, as a power cut would.
  */
 export function failpoint(name: string): Promise<void> {
   const wanted = process.env.AGENTCTL_FAILPOINT;
-  if (wanted !== undefined && wanted !== '' && wanted.split(',').includes(name)) {
-    process.kill(process.pid, 'SIGKILL');
+  if (wanted === undefined || wanted === '') return Promise.resolve();
+  const count = (hits.get(name) ?? 0) + 1;
+  hits.set(name, count);
+  for (const spec of wanted.split(',')) {
+    const [point, nth] = spec.split('@');
+    if (point === name && count === (nth === undefined ? 1 : Number(nth)))
+      process.kill(process.pid, 'SIGKILL');
   }
   return Promise.resolve();
 }

@@ -5,10 +5,41 @@ import type { TestReport } from '../core/report.js';
 import { canonicalJson } from '../journal/canonical.js';
 import { sha256Hex } from '../journal/hash.js';
 
-/** Saves a report under the run dir by its hash; the hash is what evidence refers to. */
+/**
+ * A report's identity: what the tests did, without timings, stacks or raw output, so the same outcome has the
+ * same hash on every run (and a redone commit, whose trailers cite it, the same SHA).
+ */
+export function reportIdentity(report: TestReport): string {
+  return sha256Hex(
+    canonicalJson({
+      runner: report.runner,
+      exitCode: report.exitCode,
+      timedOut: report.timedOut,
+      collectionErrors: report.collectionErrors.map((e) => ({
+        file: e.file,
+        class: e.class,
+        message: e.message,
+      })),
+      tests: report.tests.map((t) => ({
+        id: t.id,
+        state: t.state,
+        failure:
+          t.failure === undefined
+            ? null
+            : {
+                class: t.failure.class,
+                message: t.failure.message,
+                expected: t.failure.expected ?? null,
+                actual: t.failure.actual ?? null,
+              },
+      })),
+    }),
+  );
+}
+
+/** Saves a report under the run dir by its identity hash; the hash is what evidence refers to. */
 export async function saveReport(runDir: string, report: TestReport): Promise<string> {
-  const text = canonicalJson(report);
-  const sha = sha256Hex(text);
+  const sha = reportIdentity(report);
   const dir = join(runDir, 'reports');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, `${sha}.json`), `${JSON.stringify(report, null, 2)}\n`);

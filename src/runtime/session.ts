@@ -7,6 +7,7 @@ import { startRun } from '../core/transition.js';
 import { linkDependencies } from '../../sandbox/deps-link.js';
 import { recoverPendingApply } from '../../sandbox/atomic-apply.js';
 import { commitIdentity, ensureWorktree, headCommit, removeWorktree, repoRoot } from '../git/repo.js';
+import { sha256Hex } from '../journal/hash.js';
 import { JournalWriter } from '../journal/journal-file.js';
 import { acquireRunLock, type RunLock } from '../journal/run-lock.js';
 import { ensureAgentctlDir, journalPath, newRunId, runDir } from '../journal/run-store.js';
@@ -22,13 +23,33 @@ import { failpoint } from './failpoints.js';
  * Where a run's worktree lives: a per-user cache dir, out of the user's checkout (so their own test runner never
  * collects it) and out of `.git` (jest's crawler skips any path containing `/.git/`).
  */
-export function worktreeDir(runId: string, env: NodeJS.ProcessEnv = process.env): string {
+export function worktreeDir(root: string, runId: string, env: NodeJS.ProcessEnv = process.env): string {
   const base = env.AGENTCTL_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'agentctl');
-  return join(base, 'worktrees', runId);
+  return join(base, 'worktrees', `${sha256Hex(root).slice(0, 12)}-${runId}`);
+}
+
+/**
+ * The run id and start time, pinned by AGENTCTL_RUN_ID / AGENTCTL_CLOCK when set (reproducible runs for tests
+ * and audits), otherwise from the clock.
+ */
+export function runIdentity(
+  env: NodeJS.ProcessEnv = process.env,
+  clock: () => Date = () => new Date(),
+): { runId?: string; now: Date } {
+  const pinned =
+    env.AGENTCTL_CLOCK !== undefined && env.AGENTCTL_CLOCK !== '' ? new Date(env.AGENTCTL_CLOCK) : null;
+  const now = pinned !== null && !Number.isNaN(pinned.getTime()) ? pinned : clock();
+  const runId =
+    env.AGENTCTL_RUN_ID !== undefined && /^[A-Za-z0-9._-]{1,80}$/.test(env.AGENTCTL_RUN_ID)
+      ? env.AGENTCTL_RUN_ID
+      : undefined;
+  return runId === undefined ? { now } : { runId, now };
 }
 
 export interface SessionOptions {
   model: ModelProvider;
+  /** How to rebuild the model on resume, e.g. `scripted:/abs/cassette.json`; journaled in run_started. */
+  modelSpec?: string;
   approver: Approver;
   progress: ProgressSink;
   askUser?: (question: string) => Promise<string>;
@@ -42,10 +63,11 @@ export interface OpenRun {
   close(): Promise<void>;
 }
 
-async function openRun(
+export async function openRun(
   ctx: RunContext,
   opts: SessionOptions,
   existing: boolean,
+  usedWallMs = 0,
 ): Promise<{ run: OpenRun; entries: Awaited<ReturnType<typeof JournalWriter.open>>['entries'] }> {
   await ensureAgentctlDir(ctx.repoRoot);
   const lockDir = ctx.runDir;
@@ -65,6 +87,7 @@ async function openRun(
     );
   if (existing) await recoverPendingApply(ctx.worktree, join(ctx.runDir, 'undo'));
   const classifier = pathClassifier(ctx.config.paths);
+  const sessionStart = performance.now();
   const deps: RunDeps = {
     model: opts.model,
     approver: opts.approver,
@@ -82,6 +105,7 @@ async function openRun(
     stopRequested: opts.stopRequested ?? (() => false),
     failpoint,
     classify: (p) => classifier.kindOf(p),
+    elapsedMs: () => usedWallMs + (performance.now() - sessionStart),
   };
   return {
     entries: opened.entries,
@@ -106,11 +130,12 @@ export async function startFix(
   const root = await realpath(await repoRoot(cwd));
   const config = opts.config ?? (await loadConfig(root));
   const baseSha = await headCommit(root);
-  const now = opts.now ?? new Date();
-  const runId = opts.runId ?? newRunId(now);
-  await ensureWorktree(root, worktreeDir(runId), baseSha);
+  const pinned = runIdentity();
+  const now = opts.now ?? pinned.now;
+  const runId = opts.runId ?? pinned.runId ?? newRunId(now);
+  await ensureWorktree(root, worktreeDir(root, runId), baseSha);
   // Runners print real paths; the worktree must be named the same way for paths to match.
-  const worktree = await realpath(worktreeDir(runId));
+  const worktree = await realpath(worktreeDir(root, runId));
   const binds = await linkDependencies(root, worktree);
   const ctx: RunContext = {
     runId,
@@ -132,7 +157,12 @@ export async function startFix(
     await run.deps.journal.append({
       type: 'run_started',
       phase: first.state.phase,
-      payload: { start, context: { ...ctx, readOnlyBinds: undefined }, model: opts.model.name },
+      payload: {
+        start,
+        context: { ...ctx, readOnlyBinds: undefined },
+        model: opts.model.name,
+        modelSpec: opts.modelSpec ?? null,
+      },
     });
     opts.progress.transitioned(first.state, first.state, { type: 'finished' });
     const outcome = await drive(first.state, first.effects, ctx, run.deps);
@@ -151,7 +181,7 @@ async function depLinkNames(root: string): Promise<string[]> {
   return names.filter((n) => relative(root, join(root, n)) === n);
 }
 
-async function finishJournal(run: OpenRun, outcome: DriveOutcome): Promise<void> {
+export async function finishJournal(run: OpenRun, outcome: DriveOutcome): Promise<void> {
   if (outcome.paused !== null) return;
   await run.deps.journal.append({
     type: 'run_finished',

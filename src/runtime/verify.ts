@@ -79,14 +79,14 @@ export async function verifyRed(
 ): Promise<RunEvent> {
   const files = patch.files.filter((f) => deps.classify(f) === 'test');
   const { report, sha } = await runAndRecord(ctx, deps, files, 'VERIFY_RED', memory);
-  const verdict = evaluateRed({
-    baseline,
-    report,
-    reportSha: sha,
-    patchedFiles: files,
-    assertions: await assertionCounts(ctx.worktree, files),
+  const assertions = await assertionCounts(ctx.worktree, files);
+  const verdict = evaluateRed({ baseline, report, reportSha: sha, patchedFiles: files, assertions });
+  // The inputs are journaled with the verdict so replay can recompute it with the code as it is now.
+  await deps.journal.append({
+    type: 'gate_verdict',
+    phase: 'VERIFY_RED',
+    payload: { gate: 'RED', verdict, inputs: { reportSha: sha, patchedFiles: files, assertions } },
   });
-  await deps.journal.append({ type: 'gate_verdict', phase: 'VERIFY_RED', payload: { gate: 'RED', verdict } });
   return { type: 'red_checked', verdict };
 }
 

@@ -7,11 +7,23 @@ import { packageFile } from '../../paths.js';
 import type { CliIO } from '../io.js';
 import { fixCommand } from './fix.js';
 
+function gitIdentityEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG'])
+    if (process.env[key] !== undefined) env[key] = process.env[key]!;
+  return env;
+}
+
 /** Copies a bundled fixture into a fresh git repo in a temp dir; returns its path. */
 export async function materializeFixture(name: string, linkNodeModules: boolean): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `agentctl-${name}-`));
   await cp(packageFile('fixtures', 'repos', name), dir, { recursive: true });
-  const git = simpleGit(dir);
+  // Fixed dates make the fixture's base commit, and so every commit built on it, reproducible.
+  const git = simpleGit(dir).env({
+    ...gitIdentityEnv(),
+    GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+    GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+  });
   await git.init();
   await git.addConfig('user.name', 'agentctl demo');
   await git.addConfig('user.email', 'demo@agentctl.invalid');

@@ -1,0 +1,68 @@
+import type { BudgetLimits } from '../../core/budget.js';
+import { UsageError } from '../../errors.js';
+import { repoRoot } from '../../git/repo.js';
+import { readJournal } from '../../journal/journal-file.js';
+import { journalPath } from '../../journal/run-store.js';
+import { resolveModel } from '../../model/resolve.js';
+import { loadConfig } from '../../policy/config.js';
+import type { Config } from '../../policy/config-schema.js';
+import { foldJournal } from '../../runtime/fold.js';
+import { resumeRun } from '../../runtime/resume.js';
+import type { CliIO } from '../io.js';
+import { reportOutcome } from '../outcome.js';
+import { runSurface } from '../run-surface.js';
+
+const BUDGET_KEYS: Record<string, keyof BudgetLimits> = {
+  turns: 'maxTurns',
+  input: 'maxInputTokens',
+  output: 'maxOutputTokens',
+  cost: 'maxCostUsd',
+  wall: 'maxWallMs',
+};
+
+/** Parses `turns=80,cost=10` into limits; names the bad part otherwise. */
+export function parseBudget(text: string): Partial<BudgetLimits> {
+  const limits: Partial<BudgetLimits> = {};
+  for (const part of text.split(',').filter((p) => p.trim() !== '')) {
+    const [key, value] = part.split('=').map((s) => s.trim());
+    const field = BUDGET_KEYS[key ?? ''];
+    const n = Number(value);
+    if (field === undefined || value === undefined || !Number.isFinite(n) || n <= 0) {
+      throw new UsageError(
+        `--budget: cannot read "${part}".`,
+        `Use key=value pairs from ${Object.keys(BUDGET_KEYS).join(', ')}, e.g. --budget turns=80,cost=10`,
+      );
+    }
+    limits[field] = n;
+  }
+  return limits;
+}
+
+/** `agentctl resume <run-id>`: continue a paused, interrupted or crashed run from its journal. */
+export async function resumeCommand(
+  runId: string,
+  opts: { json?: boolean; yes?: boolean; model?: string; budget?: string },
+  io: CliIO,
+): Promise<number> {
+  const root = await repoRoot(io.cwd);
+  const journal = await readJournal(journalPath(root, runId)).catch(() => {
+    throw new UsageError(`No run ${runId} in ${root}.`, 'List runs with: agentctl runs list');
+  });
+  const folded = foldJournal(journal.entries);
+  const config: Config = folded.ctx.config ?? (await loadConfig(root));
+  const model = await resolveModel(opts.model ?? folded.modelSpec ?? config.model, io.cwd);
+  const surface = runSurface(io, config, opts);
+  try {
+    const result = await resumeRun(io.cwd, runId, {
+      model,
+      approver: surface.approver,
+      progress: surface.progress,
+      stopRequested: surface.stopRequested,
+      ...(opts.budget !== undefined ? { limits: parseBudget(opts.budget) } : {}),
+    });
+    if (result.alreadyFinished && !opts.json) surface.out(`Run ${runId} has already ended; nothing to do.`);
+    return reportOutcome(result, opts.json === true, surface.style, io);
+  } finally {
+    surface.dispose();
+  }
+}

@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestReport } from '../../core/report.js';
+import { UsageError } from '../../errors.js';
+import { repoRoot } from '../../git/repo.js';
+import type { JournalEntry } from '../../journal/entry.js';
+import { readJournal } from '../../journal/journal-file.js';
+import { queryEntries } from '../../journal/query.js';
+import { journalPath, listRuns, runDir } from '../../journal/run-store.js';
+import { foldJournal } from '../../runtime/fold.js';
+import { replayJournal } from '../../runtime/replay.js';
+import type { CliIO } from '../io.js';
+
+async function entriesOf(root: string, runId: string): Promise<JournalEntry[]> {
+  try {
+    return (await readJournal(journalPath(root, runId))).entries;
+  } catch (err) {
+    if (
+      (err as Error).message.includes('ENOENT') ||
+      (err as { code?: string }).code === 'ENOENT' ||
+      /does not exist|no such file/i.test((err as Error).message)
+    ) {
+      throw new UsageError(`No run ${runId} here.`, 'List runs with: agentctl runs list');
+    }
+    throw err;
+  }
+}
+
+/** One line of what an entry says, for the timeline. */
+export function describeEntry(e: JournalEntry): string {
+  const p = e.payload as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  switch (e.type) {
+    case 'run_started':
+      return `task: ${p.start?.task} (model ${p.model})`;
+    case 'effect_intent':
+      return `intent ${p.effect?.kind}`;
+    case 'effect_result': {
+      const ev = p.event ?? {};
+      if (ev.type === 'patch_applied')
+        return `${ev.patchKind} patch ${String(ev.patch?.sha).slice(0, 12)} applied: ${ev.patch?.files?.join(', ')}`;
+      if (ev.type === 'patch_refused') return `${ev.patchKind} patch refused (${ev.rule}): ${ev.message}`;
+      if (ev.type === 'committed') return `committed ${ev.sha} on ${ev.branch}`;
+      return `result ${ev.type}`;
+    }
+    case 'gate_verdict':
+      return `${p.gate}: ${p.verdict?.message}`;
+    case 'model_response':
+      return `model: ${(p.turn?.calls ?? []).map((c: { name: string }) => c.name).join(', ') || 'text'}${p.turn?.text ? ` — ${String(p.turn.text).slice(0, 100)}` : ''}`;
+    case 'tool_call':
+      return `tool ${p.call?.name} ${JSON.stringify(p.call?.input ?? {}).slice(0, 100)}`;
+    case 'test_report':
+      return `tests (${p.purpose}): ${p.summary}`;
+    case 'transition':
+      return `${p.from} → ${p.to} (attempts ${p.attempts})`;
+    case 'approval_decided':
+      return `review: ${p.decision} by ${p.by}${p.reason ? ` (${p.reason})` : ''}`;
+    default:
+      return e.type;
+  }
+}
+
+/** `agentctl runs list`. */
+export async function runsList(opts: { json?: boolean }, io: CliIO): Promise<number> {
+  const root = await repoRoot(io.cwd);
+  const rows = [];
+  for (const run of await listRuns(root)) {
+    try {
+      const folded = foldJournal(await entriesOf(root, run.runId));
+      rows.push({
+        runId: run.runId,
+        phase: folded.state.phase,
+        attempts: folded.state.attempts,
+        task: folded.start.task,
+        finished: folded.finished,
+      });
+    } catch (err) {
+      rows.push({
+        runId: run.runId,
+        phase: 'UNREADABLE',
+        attempts: 0,
+        task: (err as Error).message,
+        finished: false,
+      });
+    }
+  }
+  if (opts.json) io.stdout.write(`${JSON.stringify(rows)}\n`);
+  else if (rows.length === 0)
+    io.stdout.write('No runs in this repository yet. Start one with: agentctl fix "<task>"\n');
+  else
+    for (const r of rows)
+      io.stdout.write(`${r.runId}  ${r.phase.padEnd(16)} attempts ${r.attempts}  ${r.task}\n`);
+  return 0;
+}
+
+/** `agentctl runs show <id>`: the timeline. */
+export async function runsShow(runId: string, opts: { json?: boolean }, io: CliIO): Promise<number> {
+  const root = await repoRoot(io.cwd);
+  const entries = await entriesOf(root, runId);
+  if (opts.json) {
+    for (const e of entries) io.stdout.write(`${JSON.stringify(e)}\n`);
+    return 0;
+  }
+  for (const e of entries)
+    io.stdout.write(
+      `${String(e.seq).padStart(4)} ${e.time.slice(11, 19)} ${e.phase.padEnd(18)} ${describeEntry(e)}\n`,
+    );
+  return 0;
+}
+
+export interface QueryOptions {
+  run?: string;
+  type?: string[];
+  phase?: string[];
+  tool?: string;
+  verdict?: 'pass' | 'fail';
+  since?: string;
+  until?: string;
+  json?: boolean;
+}
+
+function parseDate(text: string | undefined, flag: string): Date | undefined {
+  if (text === undefined) return undefined;
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime()))
+    throw new UsageError(`${flag}: "${text}" is not a date.`, 'Use an ISO date such as 2026-11-25T10:00:00Z');
+  return d;
+}
+
+/** `agentctl runs query`: journal events across runs, filtered. */
+export async function runsQuery(opts: QueryOptions, io: CliIO): Promise<number> {
+  const root = await repoRoot(io.cwd);
+  const ids = opts.run !== undefined ? [opts.run] : (await listRuns(root)).map((r) => r.runId);
+  const since = parseDate(opts.since, '--since');
+  const until = parseDate(opts.until, '--until');
+  for (const runId of ids) {
+    const found = queryEntries(await entriesOf(root, runId), {
+      ...(opts.type ? { types: opts.type } : {}),
+      ...(opts.phase ? { phases: opts.phase } : {}),
+      ...(since ? { since } : {}),
+      ...(until ? { until } : {}),
+      where: (e) => {
+        const p = e.payload as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        if (opts.tool !== undefined) {
+          const names = [p.call?.name, ...(p.turn?.calls ?? []).map((c: { name: string }) => c.name)];
+          if (!names.includes(opts.tool)) return false;
+        }
+        if (
+          opts.verdict !== undefined &&
+          (e.type !== 'gate_verdict' || (p.verdict?.ok ? 'pass' : 'fail') !== opts.verdict)
+        )
+          return false;
+        return true;
+      },
+    });
+    for (const e of found) {
+      io.stdout.write(
+        opts.json
+          ? `${JSON.stringify({ runId, ...e })}\n`
+          : `${runId} ${String(e.seq).padStart(4)} ${e.type.padEnd(16)} ${describeEntry(e)}\n`,
+      );
+    }
+  }
+  return 0;
+}
+
+/** `agentctl replay <id>`: re-drive the machine from the journal; exit 1 on the first divergence. */
+export async function replayCommand(runId: string, opts: { json?: boolean }, io: CliIO): Promise<number> {
+  const root = await repoRoot(io.cwd);
+  const entries = await entriesOf(root, runId);
+  const dir = runDir(root, runId);
+  const load = (sha: string) =>
+    JSON.parse(readFileSync(join(dir, 'reports', `${sha}.json`), 'utf8')) as TestReport;
+  const result = replayJournal(entries, load);
+  if (opts.json) io.stdout.write(`${JSON.stringify({ runId, ...result })}\n`);
+  else if (result.ok)
+    io.stdout.write(
+      `replayed ${result.events} events of ${runId}: all ${result.decisions} decisions reproduced; final phase ${result.finalPhase}\n`,
+    );
+  else {
+    const d = result.divergence!;
+    io.stdout.write(
+      `divergence at event ${d.seq} (${d.what}): the journal says ${d.journal}; the code now decides ${d.now}\n`,
+    );
+  }
+  return result.ok ? 0 : 1;
+}

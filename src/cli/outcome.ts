@@ -1,0 +1,63 @@
+import { relative } from 'node:path';
+import { exitCodeFor, isTerminal, type TerminalPhase } from '../core/phases.js';
+import type { RunContext } from '../runtime/context.js';
+import type { DriveOutcome } from '../runtime/driver.js';
+import type { CliIO } from './io.js';
+import type { Style } from './style.js';
+
+/** Prints how a run ended (or paused) and returns its exit code; `--json` gets one result line. */
+export function reportOutcome(
+  result: DriveOutcome & { ctx: RunContext },
+  json: boolean,
+  style: Style,
+  io: CliIO,
+): number {
+  const { state, ctx } = result;
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const runDir = relative(io.cwd, ctx.runDir) || ctx.runDir;
+  const summary: Record<string, unknown> = {
+    type: 'result',
+    runId: ctx.runId,
+    phase: state.phase,
+    attempts: state.attempts,
+    runDir,
+  };
+  let code: number;
+  if (result.paused === 'interrupted') {
+    code = 130;
+    summary.paused = 'interrupted';
+    if (!json) out(style.yellow(`Stopped at a checkpoint. Resume with: agentctl resume ${ctx.runId}`));
+  } else if (result.paused === 'awaiting_review') {
+    code = 3;
+    summary.paused = 'awaiting_review';
+    if (!json) {
+      out(style.yellow(`The patch is GREEN and waits for a human review.`));
+      out(
+        `  review it in a terminal: agentctl resume ${ctx.runId}    or approve by policy: agentctl resume ${ctx.runId} --yes`,
+      );
+    }
+  } else if (isTerminal(state.phase)) {
+    code = exitCodeFor(state.phase as TerminalPhase, state.phase === 'FAILED' ? state.cause : undefined);
+    if (state.phase === 'DONE') {
+      summary.commit = state.commit.sha;
+      summary.branch = state.commit.branch;
+      if (!json) {
+        out(style.green(`✓ committed ${state.commit.sha.slice(0, 12)} on branch ${state.commit.branch}`));
+        out(`  inspect: git show ${state.commit.branch}    merge: git merge ${state.commit.branch}`);
+      }
+    } else if ('reason' in state) {
+      summary.reason = state.reason;
+      if (!json) {
+        out(style.red(`✗ ${state.phase}: ${state.reason}`));
+        if (state.phase === 'BUDGET_EXHAUSTED')
+          out(`  continue with more budget: agentctl resume ${ctx.runId} --budget turns=80`);
+        out(`  evidence: ${runDir}/evidence.md`);
+      }
+    }
+  } else {
+    code = 70;
+  }
+  summary.exitCode = code;
+  if (json) out(JSON.stringify(summary));
+  return code;
+}

@@ -1,0 +1,66 @@
+import type { Config } from '../policy/config-schema.js';
+import { policyApprover } from '../policy/approval.js';
+import type { Approver, ProgressSink, ReviewDecision } from '../runtime/context.js';
+import type { CliIO } from './io.js';
+import { humanProgress, jsonProgress } from './progress.js';
+import { colorEnabled, makeStyle, type Style } from './style.js';
+import { terminalApprover } from './terminal-approver.js';
+
+/** How a command run shows progress, asks for approval and hears Ctrl-C. */
+export interface RunSurface {
+  approver: Approver;
+  progress: ProgressSink;
+  style: Style;
+  out: (line: string) => void;
+  stopRequested: () => boolean;
+  dispose: () => void;
+}
+
+const noHuman: Approver = {
+  review: (): Promise<ReviewDecision> =>
+    Promise.resolve({
+      decision: 'quit',
+      by: 'nobody',
+      reason: 'no terminal to ask; pass --yes to approve GREEN patches by policy',
+    }),
+};
+
+/**
+ * `--yes` or `approval.mode: auto` approves GREEN patches by policy; a terminal asks the person; anything else
+ * never waits for a key (the run pauses at REVIEW). Ctrl-C once stops at the next boundary.
+ */
+export function runSurface(
+  io: CliIO,
+  config: Config,
+  opts: { json?: boolean; yes?: boolean; approvedBy?: string },
+): RunSurface {
+  const style = makeStyle(!opts.json && colorEnabled(io.stdout));
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && !opts.json;
+  const approver =
+    opts.yes === true || config.approval.mode === 'auto'
+      ? policyApprover(
+          config.approval.maxAutoApproveLines,
+          opts.approvedBy ?? (opts.yes ? 'policy (--yes)' : 'policy'),
+        )
+      : interactive
+        ? terminalApprover(io.stdin, io.stdout, style, io.env.USER ?? 'user')
+        : noHuman;
+  let stops = 0;
+  const dispose = io.onInterrupt(() => {
+    stops += 1;
+    io.stderr.write(
+      stops === 1
+        ? '\nagentctl: stopping at the next safe boundary (Ctrl-C again to abort)…\n'
+        : '\nagentctl: aborting.\n',
+    );
+  });
+  return {
+    approver,
+    progress: opts.json ? jsonProgress(out) : humanProgress(out, style),
+    style,
+    out,
+    stopRequested: () => stops > 0,
+    dispose,
+  };
+}

@@ -1,0 +1,87 @@
+import type { Effect, RunEvent } from '../core/events.js';
+import type { RunStart, RunState } from '../core/state.js';
+import { startRun, transition } from '../core/transition.js';
+import { JournalError } from '../errors.js';
+import type { JournalEntry } from '../journal/entry.js';
+import type { ModelRequest, ModelResponse } from '../model/provider.js';
+import type { RunContext } from './context.js';
+
+/** A run rebuilt from its journal: the state the pure machine reaches, and what it would do next. */
+export interface FoldedRun {
+  start: RunStart;
+  ctx: Omit<RunContext, 'readOnlyBinds'>;
+  model: string;
+  modelSpec: string | null;
+  state: RunState;
+  pending: Effect[];
+  /** An effect whose intent was journaled but not its result: it may or may not have happened. */
+  openIntent: { opKey: string; effect: Effect; seq: number } | null;
+  /** Every model exchange, in order, so a provider can rebuild its conversation. */
+  modelTurns: Array<{ request: ModelRequest; response: ModelResponse; seq: number }>;
+  finished: boolean;
+}
+
+interface StartedPayload {
+  start: RunStart;
+  context: Omit<RunContext, 'readOnlyBinds'>;
+  model: string;
+  modelSpec?: string | null;
+}
+
+/** Folds journal entries through `transition`; the journal's own record of results is the only input. */
+export function foldJournal(entries: readonly JournalEntry[]): FoldedRun {
+  const first = entries[0];
+  if (first === undefined || first.type !== 'run_started') {
+    throw new JournalError(
+      'the journal does not begin with run_started',
+      'The run cannot be resumed; inspect it with agentctl runs show.',
+    );
+  }
+  const started = first.payload as StartedPayload;
+  let t = startRun(started.start);
+  let openIntent: FoldedRun['openIntent'] = null;
+  let finished = false;
+  const modelTurns: FoldedRun['modelTurns'] = [];
+  let lastRequest: ModelRequest | null = null;
+  for (const entry of entries) {
+    switch (entry.type) {
+      case 'effect_intent':
+        openIntent = {
+          opKey: entry.opKey ?? '',
+          effect: (entry.payload as { effect: Effect }).effect,
+          seq: entry.seq,
+        };
+        break;
+      case 'effect_result':
+        t = transition(t.state, (entry.payload as { event: RunEvent }).event);
+        openIntent = null;
+        break;
+      case 'external_event':
+        t = transition(t.state, (entry.payload as { event: RunEvent }).event);
+        break;
+      case 'model_request':
+        lastRequest = entry.payload as ModelRequest;
+        break;
+      case 'model_response':
+        if (lastRequest !== null)
+          modelTurns.push({ request: lastRequest, response: entry.payload as ModelResponse, seq: entry.seq });
+        break;
+      case 'run_finished':
+        finished = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return {
+    start: started.start,
+    ctx: started.context,
+    model: started.model,
+    modelSpec: started.modelSpec ?? null,
+    state: t.state,
+    pending: t.effects,
+    openIntent,
+    modelTurns,
+    finished,
+  };
+}
