@@ -221,6 +221,22 @@ describe('transition', () => {
     expect(t.state).toMatchObject({ phase: 'BUDGET_EXHAUSTED', resumeFrom: 'AUTHOR_TEST' });
   });
 
+  it('a budget extension resumes the suspended phase with its feedback; without one the run stays stopped', () => {
+    const spent = run([
+      ...toAuthorTest,
+      turn('propose_fix', fixInput),
+      { type: 'model_turn', turn: { calls: [] }, usage: { turns: 20 } },
+    ]);
+    expect(spent.state.phase).toBe('BUDGET_EXHAUSTED');
+    expect(transition(spent.state, textTurn).effects).toEqual([]);
+    const more = transition(spent.state, { type: 'budget_extended', limits: { ...limits, maxTurns: 100 } });
+    expect(more.state).toMatchObject({ phase: 'AUTHOR_TEST', attempts: 1, limits: { maxTurns: 100 } });
+    expect(more.effects[0]).toMatchObject({ kind: 'ask_model', phase: 'AUTHOR_TEST' });
+    expect((more.effects[0] as { feedback: string[] }).feedback.join()).toMatch(/No proposal/);
+    const tooLittle = transition(spent.state, { type: 'budget_extended', limits });
+    expect(tooLittle.state.phase).toBe('BUDGET_EXHAUSTED');
+  });
+
   it('terminal states ignore further events; abort ends any live phase', () => {
     const done = run([...toAuthorTest, turn('give_up', { reason: 'x' })]);
     expect(transition(done.state, textTurn)).toEqual({ state: done.state, effects: [] });

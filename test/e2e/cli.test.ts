@@ -1,23 +1,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
-import { packageFile } from '../../src/paths.js';
+import { agentctl } from '../helpers/cli.js';
 import { cassettePath, fixtureRepo, gitOut } from '../helpers/fixture-repo.js';
-
-const BIN = packageFile('bin', 'agentctl.js');
-
-/** Runs the built binary as a user would, without a terminal. */
-function agentctl(args: string[], cwd: string, env: Record<string, string> = {}) {
-  return execa('node', [BIN, ...args], {
-    cwd,
-    reject: false,
-    env: { NO_COLOR: '1', ...env },
-    stdin: 'ignore',
-  });
-}
 
 async function emptyRepo(files: Record<string, string> = {}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'agentctl-cli-'));
@@ -103,6 +90,12 @@ describe('the agentctl binary', () => {
     expect(r.exitCode, r.stdout + r.stderr).toBe(3);
     expect(r.stdout).toMatch(/waits for a human review/);
     expect(await gitOut(repo, ['branch', '--list', 'agentctl/*'])).toBe('');
+    // Approving later, by policy, resumes the paused run without redoing anything: one commit.
+    const runId = /agentctl resume (\S+)/.exec(r.stdout)?.[1] ?? '';
+    const resumed = await agentctl(['resume', runId, '--yes'], repo);
+    expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/✓ committed/);
+    expect(await gitOut(repo, ['rev-list', '--count', `HEAD..agentctl/${runId}`])).toBe('1');
   });
 
   it('usage and config errors exit 2 with the problem and the fix, never a stack trace', async () => {

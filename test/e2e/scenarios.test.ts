@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitOut, readText, runScenario } from '../helpers/fixture-repo.js';
+import { expectReplays } from '../helpers/replay.js';
 
 /**
  * Every cassette of the foundation, end to end: a real temp git repo, the real test runner, the real runtime.
@@ -10,6 +11,7 @@ import { gitOut, readText, runScenario } from '../helpers/fixture-repo.js';
 describe('gated runs on fixture repos', () => {
   it('calc-node demo: refused fix, RED, failed fix, GREEN, commit; the user checkout is untouched', async () => {
     const r = await runScenario('calc-node', 'demo');
+    await expectReplays(r);
     expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
     expect(r.state.history.map((h) => h.kind)).toEqual(['refused', 'green_failed']);
     if (r.state.phase !== 'DONE') return;
@@ -38,12 +40,14 @@ describe('gated runs on fixture repos', () => {
 
   it('calc-node happy path commits with no failed attempt', async () => {
     const r = await runScenario('calc-node', 'happy-path');
+    await expectReplays(r);
     expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
     expect(r.state.attempts).toBe(0);
   });
 
   it('calc-node: a test that already passes is refused as not constraining behavior', async () => {
     const r = await runScenario('calc-node', 'already-passing');
+    await expectReplays(r);
     expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
     expect(r.state.history[0]).toMatchObject({ kind: 'red_failed' });
     expect(r.state.history[0]?.reason).toMatch(/does not constrain behavior/);
@@ -51,6 +55,7 @@ describe('gated runs on fixture repos', () => {
 
   it('calc-node: three wrong fixes escalate with an evidence bundle (exit 3)', async () => {
     const r = await runScenario('calc-node', 'three-wrong-fixes');
+    await expectReplays(r);
     expect(r.state.phase, r.lines.join('\n')).toBe('ESCALATED');
     expect(r.state.history.map((h) => h.kind)).toEqual(['green_failed', 'green_failed', 'green_failed']);
     const evidence = await readText(r.ctx.runDir, 'evidence.md');
@@ -61,6 +66,7 @@ describe('gated runs on fixture repos', () => {
 
   it('calc-node: a fix that edits the locked test is refused and counted', async () => {
     const r = await runScenario('calc-node', 'edit-locked-test');
+    await expectReplays(r);
     expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
     expect(r.state.history[0]).toMatchObject({ kind: 'scope' });
     expect(r.state.history[0]?.reason).toMatch(/locked after RED/);
@@ -71,12 +77,14 @@ describe('gated runs on fixture repos', () => {
 
   it('pricing-vitest (TypeScript + vitest): happy path', async () => {
     const r = await runScenario('pricing-vitest', 'happy-path');
+    await expectReplays(r);
     expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
     expect(r.state.attempts).toBe(0);
   });
 
   it('pricing-vitest: a test that fails on a missing import is the wrong reason', async () => {
     const r = await runScenario('pricing-vitest', 'missing-import');
+    await expectReplays(r);
     expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
     expect(r.state.history[0]).toMatchObject({ kind: 'red_failed' });
     expect(r.state.history[0]?.reason).toMatch(/wrong reason.*import/);
@@ -84,12 +92,14 @@ describe('gated runs on fixture repos', () => {
 
   it('strings-jest (jest, fix as a unified diff): happy path', async () => {
     const r = await runScenario('strings-jest', 'happy-path');
+    await expectReplays(r);
     expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
     expect(r.state.attempts).toBe(0);
   });
 
   it('strings-jest: a test with a syntax error is the wrong reason', async () => {
     const r = await runScenario('strings-jest', 'syntax-error');
+    await expectReplays(r);
     expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
     expect(r.state.history[0]).toMatchObject({ kind: 'red_failed' });
     expect(r.state.history[0]?.reason).toMatch(/wrong reason.*syntax/);
