@@ -43,6 +43,7 @@ export async function runAndRecord(
       reportSha: sha,
       summary: describeReport(run.report),
       exitCode: run.exec.exitCode,
+      durationMs: Math.round(run.exec.durationMs),
       timedOut: run.exec.timedOut,
       sandboxed: run.exec.sandboxed,
       tests: run.report.tests.map((t) => ({ id: t.id, state: t.state, class: t.failure?.class })),

@@ -1,0 +1,277 @@
+#!/usr/bin/env node
+// npm run bench: speed and memory goals, measured (never asserted in tests). Writes bench/results/latest.md.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const dist = (p) => import(join(root, 'dist', p));
+const bin = join(root, 'bin', 'agentctl.js');
+const rows = [];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(1)} ms`;
+const row = (name, value, baseline, note) => {
+  rows.push({
+    name,
+    value,
+    baseline,
+    ratio: baseline ? `${(parseFloat(value) / parseFloat(baseline)).toFixed(2)}×` : '',
+    note,
+  });
+  console.error(`  ${name}: ${value}${baseline ? ` (baseline ${baseline})` : ''}`);
+};
+
+function timeCommand(cmd, args, runs, opts = {}) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { stdio: 'ignore', ...opts });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+function git(cwd, ...args) {
+  return execFileSync('git', args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+      GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+    },
+  }).toString();
+}
+
+async function genRepo(name, files) {
+  const dir = await mkdtemp(join(tmpdir(), `agentctl-bench-${name}-`));
+  git(dir, 'init', '-q');
+  git(dir, 'config', 'user.name', 'bench');
+  git(dir, 'config', 'user.email', 'bench@agentctl.invalid');
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'bench');
+  return dir;
+}
+
+async function cliStart() {
+  console.error('CLI cold start');
+  const bare = timeCommand('node', ['-e', '0'], 15);
+  row(
+    '`agentctl --version`',
+    ms(timeCommand('node', [bin, '--version'], 15)),
+    ms(bare),
+    'baseline: `node -e 0`',
+  );
+  row('`agentctl --help`', ms(timeCommand('node', [bin, '--help'], 15)), ms(bare), 'baseline: `node -e 0`');
+}
+
+async function gatedCycle() {
+  console.error('gated cycle');
+  const { materializeFixture } = await dist('src/cli/commands/demo.js');
+  const { startFix } = await dist('src/runtime/session.js');
+  const { resolveModel } = await dist('src/model/resolve.js');
+  const { policyApprover } = await dist('src/policy/approval.js');
+  const { readJournal } = await dist('src/journal/journal-file.js');
+  const { journalPath } = await dist('src/journal/run-store.js');
+  const quiet = { entry() {}, effectStarted() {}, transitioned() {}, note() {} };
+  const totals = [];
+  const overheads = [];
+  for (let i = 0; i < 2; i++) {
+    const repo = await materializeFixture('calc-node', false);
+    const cassette = join(root, 'fixtures/cassettes/calc-node/happy-path.json');
+    const t = performance.now();
+    const r = await startFix(repo, 'bench', {
+      model: await resolveModel(`scripted:${cassette}`, repo),
+      approver: policyApprover(400),
+      progress: quiet,
+    });
+    const total = performance.now() - t;
+    const { entries } = await readJournal(journalPath(r.ctx.repoRoot, r.ctx.runId));
+    const testMs = entries
+      .filter((e) => e.type === 'test_report')
+      .reduce((s, e) => s + (e.payload.durationMs ?? 0), 0);
+    totals.push(total);
+    overheads.push(total - testMs);
+    await rm(repo, { recursive: true, force: true });
+  }
+  row('gated cycle, total (calc-node happy path)', ms(median(totals)), '', '4 test runs, scripted model');
+  row(
+    'runtime overhead per gated cycle',
+    ms(median(overheads)),
+    ms(median(totals)),
+    'total minus test-runner time; model time is ~0 (scripted)',
+  );
+}
+
+async function targetedVsFull() {
+  console.error('targeted RED vs full suite (300 test files)');
+  const files = {
+    'package.json': '{"type":"module"}',
+    'src/m.js': 'export const f = (x) => x + 1;\n',
+    '.gitignore': 'node_modules\n',
+  };
+  for (let i = 0; i < 300; i++)
+    files[`test/t${i}.test.js`] =
+      `import { test, expect } from 'vitest';\nimport { f } from '../src/m.js';\ntest('t${i}', () => expect(f(${i})).toBe(${i + 1}));\n`;
+  const repo = await genRepo('300', files);
+  await symlink(join(root, 'node_modules'), join(repo, 'node_modules'), 'dir');
+  const { runTests } = await dist('gates/run-tests.js');
+  const { Config } = await dist('src/policy/config-schema.js');
+  const config = Config.parse({ test: { runner: 'vitest' } });
+  const opts = { worktree: repo, config, isTestFile: (p) => p.startsWith('test/') };
+  const time = async (f) => {
+    const t = performance.now();
+    await runTests({ ...opts, files: f });
+    return performance.now() - t;
+  };
+  const targeted = median([
+    await time(['test/t7.test.js']),
+    await time(['test/t7.test.js']),
+    await time(['test/t7.test.js']),
+  ]);
+  const full = await time([]);
+  row(
+    'targeted RED check (1 of 300 files)',
+    ms(targeted),
+    ms(full),
+    'vitest, sandboxed; baseline: the full suite of 300 files',
+  );
+  await rm(repo, { recursive: true, force: true });
+}
+
+async function worktreeSetup() {
+  console.error('worktree set-up (20,000 files)');
+  const files = { 'package.json': '{}' };
+  for (let i = 0; i < 20000; i++) files[`src/d${i % 200}/f${i}.js`] = `export const v${i} = ${i};\n`;
+  const repo = await genRepo('20k', files);
+  await mkdir(join(repo, 'node_modules', 'dep'), { recursive: true });
+  await writeFile(join(repo, 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n');
+  const { ensureWorktree, removeWorktree } = await dist('src/git/repo.js');
+  const { linkDependencies } = await dist('sandbox/deps-link.js');
+  const head = git(repo, 'rev-parse', 'HEAD').trim();
+  const wt = join(await mkdtemp(join(tmpdir(), 'agentctl-bench-wt-')), 'wt');
+  let t = performance.now();
+  await ensureWorktree(repo, wt, head);
+  await linkDependencies(repo, wt);
+  const worktree = performance.now() - t;
+  await removeWorktree(repo, wt);
+  const copyDir = join(await mkdtemp(join(tmpdir(), 'agentctl-bench-cp-')), 'copy');
+  t = performance.now();
+  await cp(repo, copyDir, { recursive: true });
+  const copy = performance.now() - t;
+  row(
+    'worktree + dependency links (20,000 files)',
+    ms(worktree),
+    ms(copy),
+    'baseline: plain recursive copy of the repo',
+  );
+  await rm(repo, { recursive: true, force: true });
+  await rm(copyDir, { recursive: true, force: true });
+}
+
+async function journal() {
+  console.error('journal append rate and resume');
+  const { JournalWriter, readJournal } = await dist('src/journal/journal-file.js');
+  const { foldJournal } = await dist('src/runtime/fold.js');
+  const dir = await mkdtemp(join(tmpdir(), 'agentctl-bench-j-'));
+  const { writer } = await JournalWriter.open(join(dir, 'rate.jsonl'));
+  const n = 1000;
+  let t = performance.now();
+  for (let i = 0; i < n; i++)
+    await writer.append({
+      type: 'tool_call',
+      phase: 'ORIENT',
+      payload: { call: { name: 'read_file', input: { path: `src/f${i}.js` } } },
+    });
+  const rate = n / ((performance.now() - t) / 1000);
+  await writer.close();
+  rows.push({
+    name: 'journal appends with fdatasync',
+    value: `${rate.toFixed(0)} events/s`,
+    baseline: '',
+    ratio: '',
+    note: `${n} sequential appends, each synced before the next`,
+  });
+  console.error(`  appends: ${rate.toFixed(0)}/s`);
+
+  // A 10,000-event run: the real start event, then events the fold reads past.
+  const started =
+    (await readFile(join(root, 'bench', 'run-started.json'), 'utf8').catch(() => null)) ??
+    JSON.stringify({
+      start: {
+        runId: 'bench',
+        task: 'bench',
+        maxAttempts: 3,
+        limits: { maxTurns: 40, maxInputTokens: 1e6, maxOutputTokens: 1e5, maxCostUsd: 5, maxWallMs: 3.6e6 },
+      },
+      context: {},
+      model: 'scripted:bench',
+    });
+  const big = await JournalWriter.open(join(dir, 'big.jsonl'));
+  const batch = [];
+  batch.push(big.writer.append({ type: 'run_started', phase: 'ORIENT', payload: JSON.parse(started) }));
+  for (let i = 1; i < 10000; i++)
+    batch.push(
+      big.writer.append({
+        type: i % 2 ? 'model_request' : 'tool_result',
+        phase: 'AUTHOR_FIX',
+        payload: { i, text: 'x'.repeat(200) },
+      }),
+    );
+  await Promise.all(batch);
+  await big.writer.close();
+  t = performance.now();
+  const { entries } = await readJournal(join(dir, 'big.jsonl'));
+  foldJournal(entries);
+  row(
+    'resume of a 10,000-event run (read, verify chain, fold)',
+    ms(performance.now() - t),
+    '',
+    `${entries.length} events`,
+  );
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function replFirstFrame() {
+  console.error('REPL first frame');
+  const script = join(root, 'bench', 'repl-first-frame.mjs');
+  const out = spawnSync('node', [script], { encoding: 'utf8', timeout: 60_000 });
+  const line = (out.stdout ?? '')
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .at(-1);
+  if (out.status === 0 && line) {
+    const { value } = JSON.parse(line);
+    row("time to the REPL's first frame", ms(value), '', 'spawn to first rendered prompt');
+  } else {
+    rows.push({
+      name: "time to the REPL's first frame",
+      value: 'not measured',
+      baseline: '',
+      ratio: '',
+      note: (out.stderr || 'bench/repl-first-frame.mjs failed').trim().split('\n')[0],
+    });
+  }
+}
+
+const started = performance.now();
+for (const step of [cliStart, gatedCycle, targetedVsFull, worktreeSetup, journal, replFirstFrame])
+  await step();
+const header = `# agentctl benchmarks\n\nMeasured ${new Date().toISOString()} on ${execFileSync('nproc').toString().trim()} cores, Node ${process.version}; each line is a median where it says so. Ratios are value ÷ baseline, measured in the same run.\n\n`;
+const table = [
+  '| measure | value | baseline | ratio | notes |',
+  '|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.note ?? ''} |`),
+].join('\n');
+const md = `${header}${table}\n\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(0)} s.\n`;
+await mkdir(join(root, 'bench', 'results'), { recursive: true });
+await writeFile(join(root, 'bench', 'results', 'latest.md'), md);
+process.stdout.write(md);
