@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most tests wait on child processes (runners, git, bwrap), so two workers use both cores well.
+    maxWorkers: 2,
   },
 });

@@ -4,7 +4,6 @@ import { AgentctlError, ExitCode, UsageError } from '../errors.js';
 import { packageFile } from '../paths.js';
 // Commands load on demand so `--version` and `--help` start fast.
 import type { QueryOptions } from './commands/runs.js';
-import { registerCiCheck } from './commands/ci-check.js';
 import { processIO, type CliIO } from './io.js';
 
 function version(): string {
@@ -148,20 +147,6 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
       result.code = await (await import('./commands/audit.js')).auditVerify(runId, opts, io);
     });
 
-  program
-    .command('repl')
-    .description('the interactive REPL: type a task, review each GREEN patch (the default with no command)')
-    .action(async () => {
-      result.code = await (await import('./commands/repl.js')).replCommand(io);
-    });
-
-  // The pull-request bot; `ci check` registers itself (its work loads on demand, like the commands above).
-  registerCiCheck(
-    program.command('ci').description('pull-request checks for CI: agentctl ci check --base <ref>'),
-    io,
-    result,
-  );
-
   return program;
 }
 
@@ -170,8 +155,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const result = { code: ExitCode.ok as number };
   const program = buildProgram(io, result);
   try {
-    // No command opens the REPL; done here rather than as commander's default so typos stay "unknown command".
-    await program.parseAsync(argv.length === 0 ? ['repl'] : argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return result.code;
   } catch (err) {
     if (err instanceof CommanderError) {
