@@ -5,6 +5,7 @@ import type { TestReport } from '../src/core/report.js';
 import type { Config } from '../src/policy/config-schema.js';
 import { execCommand, type ExecResult } from '../sandbox/exec.js';
 import { listFiles } from '../src/git/repo.js';
+import { packageFile } from '../src/paths.js';
 import { adapterFor } from './adapters/index.js';
 
 export interface TestRunOptions {
@@ -22,6 +23,8 @@ export interface TestRun {
   exec: ExecResult;
   argv: string[];
 }
+
+const ADAPTERS_DIR = packageFile('gates', 'adapters');
 
 async function allTestFiles(opts: TestRunOptions): Promise<string[]> {
   return (await listFiles(opts.worktree)).filter((f) => opts.isTestFile(f));
@@ -54,7 +57,8 @@ export async function runTests(opts: TestRunOptions): Promise<TestRun> {
       maxOutputBytes: opts.config.sandbox.maxOutputBytes,
       mode: opts.config.sandbox.mode,
       env: { CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...(spec.env ?? {}) },
-      readOnlyBinds: opts.readOnlyBinds ?? [],
+      // The reporter modules runners load must be visible even when agentctl is installed under /tmp.
+      readOnlyBinds: [...(opts.readOnlyBinds ?? []), { from: ADAPTERS_DIR, to: ADAPTERS_DIR }],
       writable: [scratch],
     });
     const reportText = await readFile(reportPath, 'utf8').catch(() => undefined);

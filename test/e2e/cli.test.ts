@@ -1,9 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import { agentctl } from '../helpers/cli.js';
+import { packageFile } from '../../src/paths.js';
 import { cassettePath, fixtureRepo, gitOut } from '../helpers/fixture-repo.js';
 
 async function emptyRepo(files: Record<string, string> = {}): Promise<string> {
@@ -38,6 +40,20 @@ describe('the agentctl binary', () => {
     expect(r.stdout).toMatch(/GREEN failed/);
     expect(r.stdout).toMatch(/✓ GREEN/);
     expect(r.stdout).toMatch(/✓ committed [0-9a-f]{12} on branch agentctl\/\d{8}-\d{6}-[0-9a-f]{6}/);
+  });
+
+  it('works when agentctl itself is installed under /tmp, which the sandbox replaces with a private /tmp', async () => {
+    const pkg = await mkdtemp(join(tmpdir(), 'agentctl-pkg-'));
+    for (const part of ['bin', 'dist', 'gates', 'fixtures', 'package.json'])
+      await cp(packageFile(part), join(pkg, part), { recursive: true });
+    await symlink(packageFile('node_modules'), join(pkg, 'node_modules'), 'dir');
+    const r = await execa('node', [join(pkg, 'bin', 'agentctl.js'), 'demo'], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+      stdin: 'ignore',
+    });
+    expect(r.exitCode, r.stdout.slice(-1500) + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/✓ committed/);
   });
 
   it('fix --json: one JSON event per line and a result line; the commit is on the run branch', async () => {
