@@ -4,6 +4,7 @@ import { AgentctlError, ExitCode, UsageError } from '../errors.js';
 import { packageFile } from '../paths.js';
 // Commands load on demand so `--version` and `--help` start fast.
 import type { QueryOptions } from './commands/runs.js';
+import { registerCiCheck } from './commands/ci-check.js';
 import { processIO, type CliIO } from './io.js';
 
 function version(): string {
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
       ),
     )
     .option('--json', 'print every journal event as one JSON line, then a result line')
+    .option('--record <file>', 'write every model turn to a cassette that --model scripted:<file> replays')
     .addHelpText(
       'after',
       '\nExit codes: 0 committed · 1 gate failed · 2 usage/config error · 3 escalated or awaiting review ·\n' +
@@ -146,6 +148,13 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .action(async (runId: string, opts: { json?: boolean }) => {
       result.code = await (await import('./commands/audit.js')).auditVerify(runId, opts, io);
     });
+
+  // The pull-request bot; `ci check` registers itself (its work loads on demand, like the commands above).
+  registerCiCheck(
+    program.command('ci').description('pull-request checks for CI: agentctl ci check --base <ref>'),
+    io,
+    result,
+  );
 
   return program;
 }

@@ -6,6 +6,17 @@ export type Runner = z.infer<typeof Runner>;
 
 const Argv = z.array(z.string().min(1)).min(1);
 
+/** What one model costs, in USD per million tokens; the defaults in src/model/pricing.ts are estimates. */
+export const ModelPrice = z
+  .object({
+    inputPerMTok: z.number().min(0),
+    outputPerMTok: z.number().min(0),
+    cacheReadPerMTok: z.number().min(0),
+    cacheWritePerMTok: z.number().min(0),
+  })
+  .strict();
+export type ModelPrice = z.infer<typeof ModelPrice>;
+
 /** agentctl.config.json, the single source of truth for a repo's policy. */
 export const Config = z
   .object({
@@ -112,6 +123,24 @@ export const Config = z
       .string()
       .optional()
       .describe('Default model: "scripted:<cassette.json>" or "anthropic:<model-name>"'),
+    pricing: z
+      .record(z.string().min(1), ModelPrice)
+      .default({})
+      .describe(
+        'USD per million tokens by model name (or name prefix), merged over the built-in estimates; used for the cost budget',
+      ),
+    modelOptions: z
+      .object({
+        maxTokensPerTurn: z.number().int().min(256).max(128_000).default(8192),
+        maxRetries: z.number().int().min(0).max(10).default(4),
+        requestTimeoutMs: z.number().int().min(1000).max(1_800_000).default(300_000),
+        keepToolResults: z.number().int().min(1).max(100).default(6),
+      })
+      .strict()
+      .default({ maxTokensPerTurn: 8192, maxRetries: 4, requestTimeoutMs: 300_000, keepToolResults: 6 })
+      .describe(
+        'How the anthropic provider calls the API: output cap per turn, retries, timeout, context pruning',
+      ),
     approval: z
       .object({
         mode: z.enum(['prompt', 'auto']).default('prompt'),

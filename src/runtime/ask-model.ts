@@ -1,3 +1,4 @@
+import { addUsage, exhaustedBudget } from '../core/budget.js';
 import type { RunEvent } from '../core/events.js';
 import type { Phase } from '../core/phases.js';
 import { READ_ONLY_TOOLS, type ToolName } from '../core/proposals.js';
@@ -48,7 +49,11 @@ export async function askModel(
     await deps.journal.append({
       type: 'model_response',
       phase,
-      payload: { turn: response.turn, usage: response.usage },
+      payload: {
+        turn: response.turn,
+        usage: response.usage,
+        ...(response.meta ? { meta: response.meta } : {}),
+      },
     });
     if (response.turn.text !== undefined && response.turn.text.length > 0)
       deps.progress.note(`model: ${response.turn.text}`);
@@ -57,7 +62,12 @@ export async function askModel(
     const onlyReads =
       calls.length > 0 &&
       calls.every((c) => READ_ONLY_TOOLS.includes(c.name as ToolName) && tools.includes(c.name as ToolName));
-    if (!onlyReads || usage.turns >= turnsLeft) {
+    // A real model could spend the token or cost budget inside one ask; stop the read loop when it does.
+    const spent = exhaustedBudget(
+      addUsage(state.usage, { ...usage, wallMs: deps.elapsedMs() }),
+      state.limits,
+    );
+    if (!onlyReads || usage.turns >= turnsLeft || spent !== null) {
       return {
         type: 'model_turn',
         turn: response.turn,

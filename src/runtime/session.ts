@@ -1,5 +1,4 @@
 import { realpath } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Effect } from '../core/events.js';
 import type { RunState, RunStart } from '../core/state.js';
@@ -8,6 +7,7 @@ import { linkDependencies } from '../../sandbox/deps-link.js';
 import { recoverPendingApply } from '../../sandbox/atomic-apply.js';
 import { commitIdentity, ensureWorktree, headCommit, removeWorktree, repoRoot } from '../git/repo.js';
 import { sha256Hex } from '../journal/hash.js';
+import { worktreesRoot } from './cache-dir.js';
 import { JournalWriter } from '../journal/journal-file.js';
 import { acquireRunLock, type RunLock } from '../journal/run-lock.js';
 import { ensureAgentctlDir, journalPath, newRunId, runDir } from '../journal/run-store.js';
@@ -19,13 +19,9 @@ import type { Approver, ProgressSink, RunContext, RunDeps } from './context.js';
 import { drive, type DriveOutcome } from './driver.js';
 import { failpoint } from './failpoints.js';
 
-/**
- * Where a run's worktree lives: a per-user cache dir, out of the user's checkout (so their own test runner never
- * collects it) and out of `.git` (jest's crawler skips any path containing `/.git/`).
- */
+/** Where a run's worktree lives: the per-user cache (see cache-dir.ts), keyed by repo and run. */
 export function worktreeDir(root: string, runId: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.AGENTCTL_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'agentctl');
-  return join(base, 'worktrees', `${sha256Hex(root).slice(0, 12)}-${runId}`);
+  return join(worktreesRoot(env), `${sha256Hex(root).slice(0, 12)}-${runId}`);
 }
 
 /**

@@ -137,9 +137,11 @@ describe('the agentctl binary', () => {
     const noModel = await agentctl(['fix', 'x'], repo);
     expect(noModel.exitCode).toBe(2);
     expect(noModel.stderr).toMatch(/No model is configured[\s\S]*--model scripted:/);
-    const anthropic = await agentctl(['fix', 'x', '--model', 'anthropic:claude'], repo);
+    const anthropic = await agentctl(['fix', 'x', '--model', 'anthropic:claude-sonnet-4-6'], repo, {
+      ANTHROPIC_API_KEY: '',
+    });
     expect(anthropic.exitCode).toBe(2);
-    expect(anthropic.stderr).toMatch(/not built/);
+    expect(anthropic.stderr).toMatch(/ANTHROPIC_API_KEY/);
 
     await writeFile(
       join(repo, 'tape.json'),

@@ -1,9 +1,13 @@
 import type { Config } from '../../policy/config-schema.js';
 import { loadConfig } from '../../policy/config.js';
+import { resolve } from 'node:path';
+import { withRecording } from '../../model/recording.js';
 import { absoluteModelSpec, resolveModel } from '../../model/resolve.js';
 import { repoRoot } from '../../git/repo.js';
 import { startFix } from '../../runtime/session.js';
+import { colorAllowed } from '../../ui/theme.js';
 import type { CliIO } from '../io.js';
+import { inkApprover } from '../ink-approver.js';
 import { reportOutcome } from '../outcome.js';
 import { runSurface } from '../run-surface.js';
 
@@ -14,6 +18,8 @@ export interface FixOptions {
   maxAttempts?: number;
   /** Who approves under --yes, for the commit trailer. */
   approvedBy?: string;
+  /** Write every model turn to this cassette, replayable with --model scripted:<file>. */
+  record?: string;
 }
 
 /** `agentctl fix "<task>"`: one gated run; returns the exit code. */
@@ -25,12 +31,27 @@ export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd 
   const spec = opts.model ?? config.model;
   const model = await resolveModel(spec, io.cwd);
   const surface = runSurface(io, config, opts);
+  // A person at a terminal reviews on the ink screen; --yes, approval.mode "auto" and no TTY keep runSurface's choice.
+  const human =
+    io.stdin.isTTY === true &&
+    io.stdout.isTTY === true &&
+    opts.json !== true &&
+    opts.yes !== true &&
+    config.approval.mode !== 'auto';
+  const approver = human
+    ? inkApprover({
+        stdin: io.stdin,
+        stdout: io.stdout,
+        who: io.env.USER ?? 'user',
+        color: colorAllowed(io.env),
+      })
+    : surface.approver;
   try {
     if (!opts.json) surface.out(surface.style.bold(`agentctl · ${task}`));
     const result = await startFix(cwd, task, {
       model,
       ...(spec !== undefined ? { modelSpec: absoluteModelSpec(spec, io.cwd) } : {}),
-      approver: surface.approver,
+      approver,
       progress: surface.progress,
       stopRequested: surface.stopRequested,
       config,

@@ -50,7 +50,10 @@ export async function resumeCommand(
   });
   const folded = foldJournal(journal.entries);
   const config: Config = folded.ctx.config ?? (await loadConfig(root));
-  const model = await resolveModel(opts.model ?? folded.modelSpec ?? config.model, io.cwd);
+  const model = await resolveModel(opts.model ?? folded.modelSpec ?? config.model, io.cwd, {
+    config,
+    env: io.env,
+  });
   const surface = runSurface(io, config, opts);
   try {
     const result = await resumeRun(io.cwd, runId, {
