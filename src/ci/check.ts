@@ -1,0 +1,154 @@
+import { realpath } from 'node:fs/promises';
+import { classifyChange } from '../../gates/behavior-change.js';
+import type { TestRun } from '../../gates/run-tests.js';
+import { fileInTree, repoRoot } from '../git/repo.js';
+import type { Config } from '../policy/config-schema.js';
+import { CONFIG_FILE, loadConfig, parseConfig } from '../policy/config.js';
+import { pathClassifier } from '../policy/path-kinds.js';
+import { buildVerdict } from './checks.js';
+import { changedFiles, mergeBase, resolveCommit, type ChangedFile } from './git-changes.js';
+import { redOnBase, redTestFiles, type BaseJudgement } from './red-on-base.js';
+import { declaredCounts } from './red-judge.js';
+import { checkoutPaths, closeScratch, openScratch, runIn, type Scratch } from './scratch.js';
+import { diffTests, type TestDiff } from './test-diff.js';
+import type { CiVerdict } from './verdict.js';
+
+/** What `agentctl ci check` was asked. */
+export interface CiCheckOptions {
+  cwd: string;
+  base: string;
+  /** Defaults to HEAD. */
+  head?: string;
+  allowTestChanges?: boolean;
+  progress?: (message: string) => void;
+}
+
+/** The suites the check ran: base's full suite, the RED judgements, head's full suite. */
+export interface SuiteRuns {
+  baseFull: TestRun;
+  headFull: TestRun;
+  judged: BaseJudgement[];
+}
+
+const JS_TS = /\.[cm]?[jt]sx?$/;
+
+/** The base commit's policy, so a pull request cannot loosen what counts as a test; else the checkout's. */
+async function ciConfig(root: string, fork: string): Promise<Config> {
+  const text = await fileInTree(root, fork, CONFIG_FILE);
+  return text === null ? loadConfig(root) : parseConfig(text, `${CONFIG_FILE} (at ${fork.slice(0, 12)})`);
+}
+
+interface SideInput {
+  root: string;
+  fork: string;
+  head: string;
+  config: Config;
+  isTest: (path: string) => boolean;
+  diff: TestDiff;
+  testSide: ChangedFile[];
+  production: ChangedFile[];
+  needsEvidence: boolean;
+  progress: (message: string) => void;
+}
+
+/**
+ * Three scratch worktrees, run in parallel: base's full suite (the tests it collects), head's tests on base's
+ * production code (RED), head's full suite (GREEN).
+ */
+async function runSides(input: SideInput): Promise<SuiteRuns> {
+  const { config, isTest, progress, diff } = input;
+  const scratches: Scratch[] = [];
+  const open = async (sha: string, label: string) => {
+    const scratch = await openScratch(input.root, sha, label);
+    scratches.push(scratch);
+    return scratch;
+  };
+  const full = async (sha: string, label: 'base' | 'head') => {
+    const scratch = await open(sha, label);
+    progress(`running the full suite on ${label} ${sha.slice(0, 12)}`);
+    return runIn(scratch, config, isTest, []);
+  };
+  const onBase = full(input.fork, 'base');
+  const testFiles = input.testSide.filter((f) => isTest(f.path));
+  const onRed = async (): Promise<BaseJudgement[]> => {
+    if (!input.needsEvidence || redTestFiles(diff, testFiles).length === 0) return [];
+    const scratch = await open(input.fork, 'red');
+    const present = input.testSide.filter((f) => f.status !== 'deleted').map((f) => f.path);
+    await checkoutPaths(scratch, input.head, present);
+    const baseIds = onBase.then((run) => new Set(run.report.tests.map((t) => t.id)));
+    // Its failure is reported through onBase; RED may stop before it ever awaits it.
+    baseIds.catch(() => undefined);
+    const red = {
+      scratch,
+      config,
+      isTestFile: isTest,
+      diff,
+      testFiles,
+      production: input.production,
+      baseIds,
+      progress,
+    };
+    return redOnBase(red, declaredCounts(diff.head));
+  };
+  try {
+    // Settle all before cleaning up, so a failure on one side never pulls a worktree from under another.
+    const [baseFull, judged, headFull] = await Promise.allSettled([
+      onBase,
+      onRed(),
+      full(input.head, 'head'),
+    ]);
+    return { baseFull: settled(baseFull), judged: settled(judged), headFull: settled(headFull) };
+  } finally {
+    // One at a time: each removal prunes git's worktree list.
+    for (const s of scratches) await closeScratch(s);
+  }
+}
+
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
+/**
+ * `agentctl ci check`: classifies what a pull request changed, and when it changes behavior asks for a new or
+ * changed test that fails on base for the right reason and passes on head; checks that no test was deleted,
+ * skipped or weakened, and that the full suite passes on head. Usage and config errors throw (exit 2).
+ */
+export async function runCiCheck(opts: CiCheckOptions): Promise<CiVerdict> {
+  const progress = opts.progress ?? (() => undefined);
+  const root = await realpath(await repoRoot(opts.cwd));
+  const base = await resolveCommit(root, opts.base);
+  const head = await resolveCommit(root, opts.head ?? 'HEAD');
+  const fork = await mergeBase(root, base, head);
+  const config = await ciConfig(root, fork);
+  const { kindOf, isTest } = pathClassifier(config.paths);
+  const files = await changedFiles(root, fork, head, (p) => JS_TS.test(p));
+  const changes = files.map((f) => classifyChange(f, kindOf));
+  const of = (category: string) => files.filter((_, i) => changes[i]!.category === category);
+  const diff = diffTests(of('test').filter((f) => JS_TS.test(f.path)));
+  const codeChanged = changes.some((c) => c.category !== 'non_code');
+  const runs = codeChanged
+    ? await runSides({
+        root,
+        fork,
+        head,
+        config,
+        isTest,
+        diff,
+        testSide: [...of('test'), ...of('test_config')],
+        production: of('production'),
+        needsEvidence: changes.some((c) => c.behaviorChanging),
+        progress,
+      })
+    : null;
+  return buildVerdict({
+    base,
+    head,
+    fork,
+    files,
+    changes,
+    diff,
+    runs,
+    allowTestChanges: opts.allowTestChanges ?? false,
+  });
+}

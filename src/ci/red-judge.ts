@@ -1,0 +1,78 @@
+import type { MissingSymbol } from '../../gates/missing-symbol.js';
+import { evaluateRed } from '../../gates/red-gate.js';
+import type { RedVerdict } from '../core/evidence.js';
+import type { TestReport } from '../core/report.js';
+import type { DeclaredTest } from './test-diff.js';
+
+/** Assertion counts of head's declared tests, looked up by a runner's test id. */
+export interface DeclaredCounts {
+  of(id: string): number;
+}
+
+const PLACEHOLDER = /%[sdifjoOp#]|\$\{[^}]*\}|\$[\w.]+/g;
+
+/** `adds %i + %i`, `sums $a`, `${name}` as a pattern over the titles a runner prints. */
+function titlePattern(name: string): RegExp {
+  const parts = name.split(PLACEHOLDER).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`);
+}
+
+/** Counts from source; a generated title (test.each) takes its declaration's count. */
+export function declaredCounts(head: ReadonlyMap<string, DeclaredTest>): DeclaredCounts {
+  const list = [...head.values()];
+  return {
+    of(id) {
+      const exact = head.get(id);
+      if (exact !== undefined) return exact.assertions;
+      const file = id.split(' > ')[0]!;
+      const match = list.find((t) => t.file === file && titlePattern(t.id).test(id));
+      return match?.assertions ?? 0;
+    },
+  };
+}
+
+/**
+ * The RED gate's judgement of one test in a report, so `ci check` and `fix` share one definition of "fails for
+ * the right reason": every other test counts as pre-existing with the state it has, so only `id` is new.
+ * A test that needed stubs must then fail by assertion: a stub that returns undefined proves nothing else.
+ */
+export function judgeOnBase(
+  report: TestReport,
+  id: string,
+  file: string,
+  counts: DeclaredCounts,
+  stubbed: readonly MissingSymbol[],
+): RedVerdict {
+  const others = report.tests.filter((t) => t.id !== id);
+  const verdict = evaluateRed({
+    baseline: {
+      testIds: others.map((t) => t.id),
+      failing: others.filter((t) => t.state === 'failed').map((t) => t.id),
+      skipped: [],
+      reportSha: '',
+      collectionErrors: 0,
+    },
+    report,
+    reportSha: '',
+    patchedFiles: [file],
+    assertions: { [id]: counts.of(id) },
+  });
+  if (verdict.reason === 'no_new_tests')
+    return { ...verdict, message: `${id} was not collected when run on the base production code` };
+  if (stubbed.length === 0) return verdict;
+  const names = stubbed.map((s) => s.name).join(', ');
+  if (verdict.reason === 'passes')
+    return {
+      ...verdict,
+      message: `${id} passes on base once ${names} is stubbed: it uses the new code without checking what it does`,
+    };
+  const failure = verdict.failures.find((f) => f.id === id);
+  if (verdict.ok && failure?.class !== 'assertion')
+    return {
+      ...verdict,
+      ok: false,
+      reason: 'wrong_reason',
+      message: `fails for the wrong reason: with ${names} stubbed, ${id} fails by ${failure?.class ?? 'unknown'}, not by an assertion`,
+    };
+  return verdict;
+}

@@ -1,0 +1,61 @@
+import type { CheckResult, CiVerdict, Finding } from './verdict.js';
+
+const MARK: Record<CheckResult['status'], string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  skipped: '➖ skipped',
+};
+
+/** A table cell: one line, pipes escaped. */
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+function where(f: Finding): string {
+  if (f.file === undefined) return '';
+  return `\`${f.file}${f.line !== undefined ? `:${f.line}` : ''}\` — `;
+}
+
+/** The check's verdict as GitHub-flavoured Markdown: checks, findings, new tests, changed files. */
+export function renderMarkdown(v: CiVerdict): string {
+  const out: string[] = [];
+  out.push(`## ${v.ok ? '✅ agentctl ci check passed' : '❌ agentctl ci check failed'}`, '');
+  const fork = v.mergeBase === v.base ? '' : ` (merge base \`${v.mergeBase.slice(0, 12)}\`)`;
+  out.push(`Base \`${v.base.slice(0, 12)}\`${fork} → head \`${v.head.slice(0, 12)}\``, '');
+  out.push('| Check | Result | Details |', '| --- | --- | --- |');
+  for (const c of v.checks) out.push(`| ${c.title} | ${MARK[c.status]} | ${cell(c.summary)} |`);
+  if (v.findings.length > 0) {
+    out.push('', '### Why it failed', '');
+    for (const f of v.findings) out.push(`- ${where(f)}${f.message.replace(/\r?\n/g, ' ')} (\`${f.rule}\`)`);
+  }
+  if (v.evidence.length > 0) {
+    out.push(
+      '',
+      '### New and changed tests',
+      '',
+      '| Test | On base | On head | Evidence |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const e of v.evidence) {
+      const stubs = e.stubbed.length > 0 ? ` (stubbed: ${e.stubbed.join(', ')})` : '';
+      out.push(
+        `| \`${cell(e.id)}\` | ${cell(e.onBase)}${cell(stubs)} | ${e.onHead} | ${e.counts ? '✅' : '—'} |`,
+      );
+    }
+  }
+  if (v.changes.length > 0) {
+    out.push(
+      '',
+      '### Changed files',
+      '',
+      '| File | Kind | Changes behavior | Why |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const c of v.changes)
+      out.push(
+        `| \`${cell(c.path)}\` | ${c.category} | ${c.behaviorChanging ? 'yes' : 'no'} | ${cell(c.reason)} |`,
+      );
+  }
+  if (v.notes.length > 0) out.push('', ...v.notes.map((n) => `> ${n.replace(/\r?\n/g, ' ')}`));
+  return `${out.join('\n')}\n`;
+}
