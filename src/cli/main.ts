@@ -24,10 +24,10 @@ const MODEL_HELP = 'model to use: scripted:<cassette.json> (a recorded model) or
 export function buildProgram(io: CliIO, result: { code: number }): Command {
   const program = new Command('agentctl')
     .description(
-      'A coding agent whose runtime, not its model, decides what becomes real.\n' +
-        'The model proposes; agentctl refuses any behavior change until a new test fails for the right\n' +
-        'reason (RED), applies patches only in a sandboxed worktree, and commits only when that test and the\n' +
-        'whole suite pass (GREEN). After 3 failed attempts it stops and hands you the evidence.',
+      'A coding agent whose runtime, not its model, decides what becomes real. The model proposes; agentctl ' +
+        'refuses any behavior change until a new test fails for the right reason (RED), applies patches only in a ' +
+        'sandboxed worktree, and commits only when that test and the whole suite pass (GREEN). After 3 failed ' +
+        'attempts it stops and hands you the evidence.',
     )
     .version(version(), '-v, --version')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
