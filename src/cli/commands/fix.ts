@@ -5,9 +5,7 @@ import { withRecording } from '../../model/recording.js';
 import { absoluteModelSpec, resolveModel } from '../../model/resolve.js';
 import { repoRoot } from '../../git/repo.js';
 import { startFix } from '../../runtime/session.js';
-import { colorAllowed } from '../../ui/theme.js';
 import type { CliIO } from '../io.js';
-import { inkApprover } from '../ink-approver.js';
 import { reportOutcome } from '../outcome.js';
 import { runSurface } from '../run-surface.js';
 
@@ -29,23 +27,17 @@ export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd 
   const config: Config =
     opts.maxAttempts === undefined ? loaded : { ...loaded, repair: { maxAttempts: opts.maxAttempts } };
   const spec = opts.model ?? config.model;
-  const model = await resolveModel(spec, io.cwd);
   const surface = runSurface(io, config, opts);
-  // A person at a terminal reviews on the ink screen; --yes, approval.mode "auto" and no TTY keep runSurface's choice.
-  const human =
-    io.stdin.isTTY === true &&
-    io.stdout.isTTY === true &&
-    opts.json !== true &&
-    opts.yes !== true &&
-    config.approval.mode !== 'auto';
-  const approver = human
-    ? inkApprover({
-        stdin: io.stdin,
-        stdout: io.stdout,
-        who: io.env.USER ?? 'user',
-        color: colorAllowed(io.env),
-      })
-    : surface.approver;
+  const model = withRecording(
+    await resolveModel(spec, io.cwd, {
+      config,
+      env: io.env,
+      onRetry: (n) =>
+        surface.out(surface.style.yellow(`  model: ${n.reason}; retry ${n.retry}/${n.maxRetries} in ${Math.ceil(n.delayMs / 1000)} s`)),
+    }),
+    opts.record === undefined ? undefined : resolve(io.cwd, opts.record),
+  );
+  const approver = surface.approver;
   try {
     if (!opts.json) surface.out(surface.style.bold(`agentctl · ${task}`));
     const result = await startFix(cwd, task, {
