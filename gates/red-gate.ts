@@ -12,6 +12,11 @@ export interface RedInput {
   patchedFiles: readonly string[];
   /** Assertion count per test id, from the test source. */
   assertions: Readonly<Record<string, number>>;
+  /**
+   * Tests that only ran after symbols they use were stubbed (the missing-symbol rule): they must fail by an
+   * assertion, since a stub returning undefined proves nothing else. Names the stubbed symbols for messages.
+   */
+  stubbed?: { ids: readonly string[]; names: readonly string[] };
 }
 
 /** One line per failure: the message's first line, with expected/actual when the runner gave them. */
@@ -39,6 +44,10 @@ function note(
 }
 
 /** RED: the new tests exist, assert something, and fail for a reason that points at production code. */
+function notFailingIds(tests: ReadonlyArray<{ id: string; state: string }>): string[] {
+  return tests.filter((t) => t.state !== 'failed').map((t) => t.id);
+}
+
 export function evaluateRed(input: RedInput): RedVerdict {
   const { baseline, report, reportSha, patchedFiles } = input;
   const base = { reportSha, newTestIds: [] as string[], failures: [] as FailureNote[] };
@@ -87,7 +96,7 @@ export function evaluateRed(input: RedInput): RedVerdict {
       message: `no new test was collected from ${patchedFiles.join(', ')}`,
     };
   }
-  const notFailing = fresh.filter((t) => t.state !== 'failed');
+  const notFailing = fresh.filter((t) => t.state !== 'failed' && !(input.stubbed?.ids ?? []).includes(t.id));
   if (notFailing.length > 0) {
     return {
       ...base,
@@ -95,6 +104,18 @@ export function evaluateRed(input: RedInput): RedVerdict {
       ok: false,
       reason: 'passes',
       message: `does not constrain behavior: ${notFailing.map((t) => `${t.id} ${t.state === 'passed' ? 'passes' : `is ${t.state}`}`).join('; ')} on unchanged production code`,
+    };
+  }
+  const stubbed = new Set(input.stubbed?.ids ?? []);
+  const names = input.stubbed?.names.join(', ') ?? '';
+  const passingStubbed = notFailingIds(fresh).filter((id) => stubbed.has(id));
+  if (passingStubbed.length > 0) {
+    return {
+      ...base,
+      newTestIds,
+      ok: false,
+      reason: 'passes',
+      message: `does not constrain behavior: ${passingStubbed.join(', ')} passes once ${names} is stubbed; it uses the new code without checking what it does`,
     };
   }
   const failures = fresh.map((t) =>
@@ -106,7 +127,9 @@ export function evaluateRed(input: RedInput): RedVerdict {
       t.failure?.actual,
     ),
   );
-  const wrong = failures.filter((f) => !RIGHT_REASONS.includes(f.class));
+  const wrong = failures.filter(
+    (f) => !RIGHT_REASONS.includes(f.class) || (stubbed.has(f.id) && f.class !== 'assertion'),
+  );
   if (wrong.length > 0) {
     return {
       ...base,

@@ -78,6 +78,9 @@ export function replayJournal(
                 reportSha: inputs.reportSha as string,
                 patchedFiles: inputs.patchedFiles as string[],
                 assertions: inputs.assertions as Record<string, number>,
+                ...(inputs.stubbed !== undefined
+                  ? { stubbed: inputs.stubbed as { ids: string[]; names: string[] } }
+                  : {}),
               })
             : gates.green({
                 baseline: state.baseline,

@@ -10,6 +10,7 @@ import { runTests } from '../../gates/run-tests.js';
 import { fileInTree, listFiles, snapshotTree } from '../git/repo.js';
 import { sha256Hex } from '../journal/hash.js';
 import type { RunContext, RunDeps } from './context.js';
+import { rerunWithStubs } from './red-stub.js';
 import { describeReport, saveReport } from './reports.js';
 
 /** Keeps the most recent report for `read_last_report` and the evidence bundle. */
@@ -81,12 +82,33 @@ export async function verifyRed(
   const files = patch.files.filter((f) => deps.classify(f) === 'test');
   const { report, sha } = await runAndRecord(ctx, deps, files, 'VERIFY_RED', memory);
   const assertions = await assertionCounts(ctx.worktree, files);
-  const verdict = evaluateRed({ baseline, report, reportSha: sha, patchedFiles: files, assertions });
+  let verdict = evaluateRed({ baseline, report, reportSha: sha, patchedFiles: files, assertions });
+  let inputs: Record<string, unknown> = { reportSha: sha, patchedFiles: files, assertions };
+  if (!verdict.ok && verdict.reason === 'wrong_reason') {
+    // A test of a symbol the fix will add fails by import or TypeError: stub it and judge the test again.
+    const stubbed = await rerunWithStubs(report, files, baseline, ctx, () =>
+      runAndRecord(ctx, deps, files, 'VERIFY_RED:stubbed', memory),
+    );
+    if (stubbed !== null) {
+      const names = stubbed.symbols.map((s) => `${s.module}#${s.name}`);
+      deps.progress.note(`stubbed ${names.join(', ')} on unchanged production code and ran the tests again`);
+      const stubInfo = { ids: stubbed.ids, names };
+      verdict = evaluateRed({
+        baseline,
+        report: stubbed.report,
+        reportSha: stubbed.sha,
+        patchedFiles: files,
+        assertions,
+        stubbed: stubInfo,
+      });
+      inputs = { reportSha: stubbed.sha, patchedFiles: files, assertions, stubbed: stubInfo };
+    }
+  }
   // The inputs are journaled with the verdict so replay can recompute it with the code as it is now.
   await deps.journal.append({
     type: 'gate_verdict',
     phase: 'VERIFY_RED',
-    payload: { gate: 'RED', verdict, inputs: { reportSha: sha, patchedFiles: files, assertions } },
+    payload: { gate: 'RED', verdict, inputs },
   });
   return { type: 'red_checked', verdict };
 }

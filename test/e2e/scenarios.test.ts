@@ -75,6 +75,27 @@ describe('gated runs on fixture repos', () => {
     expect(test).not.toContain('null');
   });
 
+  it('calc-node: a test of a new function is RED once the missing symbol is stubbed', async () => {
+    const r = await runScenario('calc-node', 'new-function');
+    await expectReplays(r);
+    expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
+    expect(r.state.attempts).toBe(0);
+    expect(r.lines.join('\n')).toMatch(/stubbed src\/calc\.js#median/);
+    expect(
+      r.journal.some(
+        (e) =>
+          e.type === 'test_report' && (e.payload as { purpose: string }).purpose === 'VERIFY_RED:stubbed',
+      ),
+    ).toBe(true);
+  });
+
+  it('calc-node: a test that only calls a new function is refused, because it passes once stubbed', async () => {
+    const r = await runScenario('calc-node', 'new-function-unchecked');
+    await expectReplays(r);
+    expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
+    expect(r.state.history[0]?.reason).toMatch(/passes once src\/calc\.js#median is stubbed/);
+  });
+
   it('pricing-vitest (TypeScript + vitest): happy path', async () => {
     const r = await runScenario('pricing-vitest', 'happy-path');
     await expectReplays(r);
