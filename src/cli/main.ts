@@ -149,6 +149,13 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
       result.code = await (await import('./commands/audit.js')).auditVerify(runId, opts, io);
     });
 
+  program
+    .command('repl')
+    .description('the interactive REPL: type a task, review each GREEN patch (the default with no command)')
+    .action(async () => {
+      result.code = await (await import('./commands/repl.js')).replCommand(io);
+    });
+
   // The pull-request bot; `ci check` registers itself (its work loads on demand, like the commands above).
   registerCiCheck(
     program.command('ci').description('pull-request checks for CI: agentctl ci check --base <ref>'),
@@ -164,7 +171,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const result = { code: ExitCode.ok as number };
   const program = buildProgram(io, result);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    // No command opens the REPL; done here rather than as commander's default so typos stay "unknown command".
+    await program.parseAsync(argv.length === 0 ? ['repl'] : argv, { from: 'user' });
     return result.code;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -4,7 +4,6 @@ import type { Approver, ProgressSink, ReviewDecision } from '../runtime/context.
 import type { CliIO } from './io.js';
 import { humanProgress, jsonProgress } from './progress.js';
 import { colorEnabled, makeStyle, type Style } from './style.js';
-import { terminalApprover } from './terminal-approver.js';
 
 /** How a command run shows progress, asks for approval and hears Ctrl-C. */
 export interface RunSurface {
@@ -25,6 +24,24 @@ const noHuman: Approver = {
     }),
 };
 
+/** The ink review screen, loaded only when a person is actually asked (ink is slow to import). */
+function reviewScreen(io: CliIO): Approver {
+  return {
+    async review(request) {
+      const [{ inkApprover }, { colorAllowed }] = await Promise.all([
+        import('./ink-approver.js'),
+        import('../ui/theme.js'),
+      ]);
+      return inkApprover({
+        stdin: io.stdin,
+        stdout: io.stdout,
+        who: io.env.USER ?? 'user',
+        color: colorAllowed(io.env),
+      }).review(request);
+    },
+  };
+}
+
 /**
  * `--yes` or `approval.mode: auto` approves GREEN patches by policy; a terminal asks the person; anything else
  * never waits for a key (the run pauses at REVIEW). Ctrl-C once stops at the next boundary.
@@ -44,7 +61,7 @@ export function runSurface(
           opts.approvedBy ?? (opts.yes ? 'policy (--yes)' : 'policy'),
         )
       : interactive
-        ? terminalApprover(io.stdin, io.stdout, style, io.env.USER ?? 'user')
+        ? reviewScreen(io)
         : noHuman;
   let stops = 0;
   const dispose = io.onInterrupt(() => {

@@ -33,17 +33,20 @@ export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd 
       config,
       env: io.env,
       onRetry: (n) =>
-        surface.out(surface.style.yellow(`  model: ${n.reason}; retry ${n.retry}/${n.maxRetries} in ${Math.ceil(n.delayMs / 1000)} s`)),
+        surface.out(
+          surface.style.yellow(
+            `  model: ${n.reason}; retry ${n.retry}/${n.maxRetries} in ${Math.ceil(n.delayMs / 1000)} s`,
+          ),
+        ),
     }),
     opts.record === undefined ? undefined : resolve(io.cwd, opts.record),
   );
-  const approver = surface.approver;
   try {
     if (!opts.json) surface.out(surface.style.bold(`agentctl · ${task}`));
     const result = await startFix(cwd, task, {
       model,
       ...(spec !== undefined ? { modelSpec: absoluteModelSpec(spec, io.cwd) } : {}),
-      approver,
+      approver: surface.approver,
       progress: surface.progress,
       stopRequested: surface.stopRequested,
       config,
