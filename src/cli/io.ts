@@ -22,3 +22,14 @@ export function processIO(): CliIO {
     },
   };
 }
+
+/**
+ * ink stops redrawing after its first frame when `CI` is set (it reads the variable once, on import). A person at
+ * a terminal needs a live screen even if their shell exports CI, so call this before ink is first imported.
+ */
+export function allowInteractiveRendering(io: CliIO): void {
+  if (io.stdin.isTTY === true && io.stdout.isTTY === true && io.env.CI !== undefined) {
+    process.env.CI = '0';
+    process.env.CONTINUOUS_INTEGRATION = '0';
+  }
+}

@@ -1,7 +1,7 @@
 import type { Config } from '../policy/config-schema.js';
 import { policyApprover } from '../policy/approval.js';
 import type { Approver, ProgressSink, ReviewDecision } from '../runtime/context.js';
-import type { CliIO } from './io.js';
+import { allowInteractiveRendering, type CliIO } from './io.js';
 import { humanProgress, jsonProgress } from './progress.js';
 import { colorEnabled, makeStyle, type Style } from './style.js';
 
@@ -28,6 +28,7 @@ const noHuman: Approver = {
 function reviewScreen(io: CliIO): Approver {
   return {
     async review(request) {
+      allowInteractiveRendering(io);
       const [{ inkApprover }, { colorAllowed }] = await Promise.all([
         import('./ink-approver.js'),
         import('../ui/theme.js'),
