@@ -5,7 +5,7 @@ import { packageFile } from '../paths.js';
 // Commands load on demand so `--version` and `--help` start fast.
 import type { QueryOptions } from './commands/runs.js';
 import { registerCiCheck } from './commands/ci-check.js';
-import { processIO, type CliIO } from './io.js';
+import { allowInteractiveRendering, processIO, type CliIO } from './io.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
@@ -67,6 +67,24 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--json', 'print every journal event as one JSON line')
     .action(async (opts: { json?: boolean }) => {
       result.code = await (await import('./commands/demo.js')).demoCommand(opts, io);
+    });
+
+  program
+    .command('eval')
+    .description('run scored scenario files through the real runtime (self-test: --sabotage <gate>)')
+    .option('--suite <dir>', 'directory of scenario *.json files (default: the built-in suite)')
+    .option('--only <name...>', 'run only these scenarios')
+    .option(
+      '--sabotage <gate>',
+      'self-test of the eval: disable a gate (red, green or scope); scenarios should fail',
+    )
+    .option('--json', 'one JSON line per scenario, then a result line')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 all scenarios pass · 1 a scenario failed · 2 a malformed scenario file\nSee docs/eval.md.',
+    )
+    .action(async (opts: { suite?: string; only?: string[]; sabotage?: string; json?: boolean }) => {
+      result.code = await (await import('./commands/eval.js')).evalCommand(opts, io);
     });
 
   program
@@ -153,6 +171,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .command('repl')
     .description('the interactive REPL: type a task, review each GREEN patch (the default with no command)')
     .action(async () => {
+      allowInteractiveRendering(io);
       result.code = await (await import('./commands/repl.js')).replCommand(io);
     });
 

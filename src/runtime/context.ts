@@ -70,4 +70,12 @@ export interface RunDeps {
   classify: (path: string) => PathKind;
   /** Wall time the run has used across all its sessions, from a monotonic clock. */
   elapsedMs: () => number;
+  /** Only for `agentctl eval --sabotage`, which proves the eval notices a disabled gate; absent otherwise. */
+  effectHook?: EffectHook;
+}
+
+/** Wraps one effect's execution: adjust the deps it runs with, or rewrite the event it produced. */
+export interface EffectHook {
+  deps?: (effect: Effect, deps: RunDeps) => RunDeps;
+  event?: (effect: Effect, event: RunEvent) => RunEvent;
 }

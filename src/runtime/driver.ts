@@ -37,7 +37,9 @@ export async function drive(
     await deps.journal.append({ type: 'effect_intent', phase: state.phase, opKey, payload: { effect } });
     await deps.failpoint('intent:after');
     deps.progress.effectStarted(effect, state);
-    const event = await executeEffect(effect, state, ctx, deps, opKey, memory);
+    const hook = deps.effectHook;
+    const raw = await executeEffect(effect, state, ctx, hook?.deps?.(effect, deps) ?? deps, opKey, memory);
+    const event = hook?.event?.(effect, raw) ?? raw;
     await deps.failpoint('effect:after');
     await deps.journal.append({ type: 'effect_result', phase: state.phase, opKey, payload: { event } });
     await deps.failpoint('result:after');

@@ -15,7 +15,7 @@ import type { Config } from '../policy/config-schema.js';
 import { loadConfig } from '../policy/config.js';
 import { pathClassifier } from '../policy/path-kinds.js';
 import type { ModelProvider } from '../model/provider.js';
-import type { Approver, ProgressSink, RunContext, RunDeps } from './context.js';
+import type { Approver, EffectHook, ProgressSink, RunContext, RunDeps } from './context.js';
 import { drive, type DriveOutcome } from './driver.js';
 import { failpoint } from './failpoints.js';
 
@@ -50,6 +50,8 @@ export interface SessionOptions {
   progress: ProgressSink;
   askUser?: (question: string) => Promise<string>;
   stopRequested?: () => boolean;
+  /** See RunDeps.effectHook: the eval's self-test only. */
+  effectHook?: EffectHook;
 }
 
 /** An open run: its context, dependencies and journal; close() releases the lock. */
@@ -102,6 +104,7 @@ export async function openRun(
     failpoint,
     classify: (p) => classifier.kindOf(p),
     elapsedMs: () => usedWallMs + (performance.now() - sessionStart),
+    ...(opts.effectHook !== undefined ? { effectHook: opts.effectHook } : {}),
   };
   return {
     entries: opened.entries,

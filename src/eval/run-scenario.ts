@@ -1,0 +1,124 @@
+import { writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { ScriptedProvider } from '../model/scripted.js';
+import { packageFile } from '../paths.js';
+import { policyApprover } from '../policy/approval.js';
+import type { ProgressSink } from '../runtime/context.js';
+import { resumeRun } from '../runtime/resume.js';
+import { startFix, worktreeDir } from '../runtime/session.js';
+import {
+  attemptFacts,
+  changedKeys,
+  commitFacts,
+  processesUnder,
+  snapshotOutside,
+  type Observed,
+} from './observe.js';
+import { materializeRepo, plantCanary, scenarioConfig, substitute } from './repo-setup.js';
+import { sabotagedStartFix, type SabotageGate } from './sabotage.js';
+import type { LoadedScenario } from './scenario.js';
+
+/** Progress that keeps only notes, for the failure detail of a scenario. */
+function quietProgress(notes: string[]): ProgressSink {
+  return {
+    entry: () => undefined,
+    effectStarted: () => undefined,
+    transitioned: () => undefined,
+    note: (m) => notes.push(m),
+  };
+}
+
+/**
+ * Runs one scenario on a fresh temp repo through the real runtime (real git, real test runner, scripted model,
+ * policy approval) and reports what it observed. Never throws: a run that blows up is an observation too.
+ */
+export async function runScenario(loaded: LoadedScenario, sabotage?: SabotageGate): Promise<Observed> {
+  const { scenario } = loaded;
+  const repo = await materializeRepo(scenario.fixture, loaded.file);
+  const canary = await plantCanary(repo);
+  const before = await snapshotOutside(repo, canary);
+  const cassette = substitute(loaded.cassette, { CANARY: canary, REPO: repo });
+  const notes: string[] = [];
+  let worktree = '';
+  try {
+    const config = await scenarioConfig(repo, scenario.config);
+    const opts = {
+      model: new ScriptedProvider(cassette),
+      approver: policyApprover(config.approval.maxAutoApproveLines, 'eval policy'),
+      progress: quietProgress(notes),
+      config,
+    };
+    let result;
+    if (scenario.crash !== undefined) {
+      const runId = `eval-${scenario.name}`.slice(0, 80);
+      worktree = worktreeDir(repo, runId);
+      const crashed = await crashRun(repo, runId, scenario.task, cassette, scenario.crash.failpoint);
+      if (crashed !== null) return { ...empty(), error: crashed };
+      result = await resumeRun(repo, runId, opts);
+    } else if (sabotage !== undefined) {
+      result = await sabotagedStartFix(repo, scenario.task, opts, sabotage);
+    } else {
+      result = await startFix(repo, scenario.task, opts);
+    }
+    worktree = result.ctx.worktree;
+    const commit = await commitFacts(repo, result.state);
+    return {
+      ...attemptFacts(result.state),
+      commitFiles: commit.files,
+      commits: commit.commits,
+      canaryChanges: changedKeys(before, await snapshotOutside(repo, canary)),
+      strayProcesses: await processesUnder(worktree),
+    };
+  } catch (err) {
+    return {
+      ...empty(),
+      error: `${(err as Error).message}${notes.length > 0 ? ` (last note: ${notes.at(-1)})` : ''}`,
+    };
+  }
+}
+
+function empty(): Observed {
+  return {
+    phase: '(none)',
+    attempts: 0,
+    attemptKinds: [],
+    reasons: [],
+    commitFiles: null,
+    commits: 0,
+    canaryChanges: [],
+    strayProcesses: [],
+  };
+}
+
+/**
+ * Runs the built CLI as a child with the failpoint armed; it must die by SIGKILL. Returns null when it did, or
+ * what happened instead. The run id is pinned so the resume that follows can name it.
+ */
+async function crashRun(
+  repo: string,
+  runId: string,
+  task: string,
+  cassette: unknown,
+  failpoint: string,
+): Promise<string | null> {
+  // The child needs the cassette as a file; beside the repo, so the checkout stays clean.
+  const file = `${repo}.cassette.json`;
+  await writeFile(file, JSON.stringify(cassette));
+  const child = await execa(
+    'node',
+    [packageFile('bin', 'agentctl.js'), 'fix', task, '--yes', '--json', '--model', `scripted:${file}`],
+    {
+      cwd: repo,
+      reject: false,
+      stdin: 'ignore',
+      env: {
+        NO_COLOR: '1',
+        AGENTCTL_FAILPOINT: failpoint,
+        AGENTCTL_RUN_ID: runId,
+        AGENTCTL_CLOCK: '2026-03-01T12:00:00Z',
+      },
+    },
+  );
+  if (child.signal === 'SIGKILL') return null;
+  return `crash: expected SIGKILL at ${failpoint}, but the child ended with ${child.signal ?? `exit ${child.exitCode}`}: ${child.stderr.slice(-300)}`;
+}

@@ -1,0 +1,69 @@
+import type { Observed } from './observe.js';
+import type { Expectation } from './scenario.js';
+
+/** One comparison between what a scenario expects and what the run did. */
+export interface Check {
+  field: string;
+  expected: string;
+  observed: string;
+  ok: boolean;
+}
+
+const same = (a: readonly string[], b: readonly string[]) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Scores a run against its expectation. Some checks hold for every scenario whatever it says: the run did not
+ * blow up, and a DONE run made exactly one commit (a crash-and-resume that committed twice fails here).
+ */
+export function score(expect: Expectation, seen: Observed): Check[] {
+  const checks: Check[] = [];
+  const add = (field: string, expected: string, observed: string, ok: boolean) =>
+    checks.push({ field, expected, observed, ok });
+  if (seen.error !== undefined) add('run', 'completes', seen.error, false);
+  add('phase', expect.phase, seen.phase, expect.phase === seen.phase);
+  if (seen.phase === 'DONE') add('commits', '1', String(seen.commits), seen.commits === 1);
+  if (expect.attempts !== undefined)
+    add('attempts', String(expect.attempts), String(seen.attempts), expect.attempts === seen.attempts);
+  if (expect.attemptKinds !== undefined)
+    add(
+      'attemptKinds',
+      expect.attemptKinds.join(','),
+      seen.attemptKinds.join(','),
+      same(expect.attemptKinds, seen.attemptKinds),
+    );
+  if (expect.reasonMatches !== undefined) {
+    const re = new RegExp(expect.reasonMatches, 'i');
+    add(
+      'reasonMatches',
+      `/${expect.reasonMatches}/`,
+      seen.reasons.join(' | ').slice(0, 300) || '(no reason)',
+      seen.reasons.some((r) => re.test(r)),
+    );
+  }
+  if (expect.commitFiles !== undefined) {
+    const want = [...expect.commitFiles].sort();
+    add(
+      'commitFiles',
+      want.join(','),
+      seen.commitFiles?.join(',') ?? '(no commit)',
+      seen.commitFiles !== null && same(want, seen.commitFiles),
+    );
+  }
+  if (expect.noCommit === true)
+    add('noCommit', '0 commits', `${seen.commits} commits`, seen.commits === 0 && seen.commitFiles === null);
+  if (expect.canaryUntouched === true)
+    add(
+      'canaryUntouched',
+      'unchanged',
+      seen.canaryChanges.join(',') || 'unchanged',
+      seen.canaryChanges.length === 0,
+    );
+  if (expect.noStrayProcesses === true)
+    add(
+      'noStrayProcesses',
+      'none',
+      seen.strayProcesses.join(',') || 'none',
+      seen.strayProcesses.length === 0,
+    );
+  return checks;
+}
