@@ -60,27 +60,11 @@ export const Config = z
           ]),
       })
       .strict()
-      .default({
-        allow: ['**'],
-        deny: ['**/*.lock', 'package-lock.json', '.github/**', '.env*', '**/.env*'],
-        tests: ['**/*.test.*', '**/*.spec.*', 'test/**', 'tests/**', '**/__tests__/**', '**/test_*.py'],
-        testConfig: [
-          'vitest.config.*',
-          'vite.config.*',
-          'jest.config.*',
-          '.mocharc*',
-          'ava.config.*',
-          'pytest.ini',
-          'conftest.py',
-          '**/conftest.py',
-          'setup.cfg',
-          'tox.ini',
-        ],
-      }),
+      .prefault({}),
     repair: z
       .object({ maxAttempts: z.number().int().min(1).max(20).default(3) })
       .strict()
-      .default({ maxAttempts: 3 }),
+      .prefault({}),
     budgets: z
       .object({
         maxTurns: z.number().int().min(1).default(40),
@@ -90,13 +74,7 @@ export const Config = z
         maxWallMs: z.number().int().min(1000).default(3_600_000),
       })
       .strict()
-      .default({
-        maxTurns: 40,
-        maxInputTokens: 2_000_000,
-        maxOutputTokens: 200_000,
-        maxCostUsd: 5,
-        maxWallMs: 3_600_000,
-      }),
+      .prefault({}),
     sandbox: z
       .object({
         mode: z.enum(['auto', 'required', 'off']).default('auto'),
@@ -113,12 +91,7 @@ export const Config = z
           .default(1024 * 1024),
       })
       .strict()
-      .default({
-        mode: 'auto',
-        allowBinaryPatches: false,
-        maxPatchBytes: 1024 * 1024,
-        maxOutputBytes: 1024 * 1024,
-      }),
+      .prefault({}),
     model: z
       .string()
       .optional()
@@ -137,7 +110,7 @@ export const Config = z
         keepToolResults: z.number().int().min(1).max(100).default(6),
       })
       .strict()
-      .default({ maxTokensPerTurn: 8192, maxRetries: 4, requestTimeoutMs: 300_000, keepToolResults: 6 })
+      .prefault({})
       .describe(
         'How the anthropic provider calls the API: output cap per turn, retries, timeout, context pruning',
       ),
@@ -147,14 +120,14 @@ export const Config = z
         maxAutoApproveLines: z.number().int().min(1).default(400),
       })
       .strict()
-      .default({ mode: 'prompt', maxAutoApproveLines: 400 }),
+      .prefault({}),
     commands: z
       .object({
         allow: z.array(Argv).default([]),
         deny: z.array(Argv).default([]),
       })
       .strict()
-      .default({ allow: [], deny: [] }),
+      .prefault({}),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

@@ -1,18 +1,9 @@
 import { Box } from 'ink';
-import { isTerminal, type Phase } from '../core/phases.js';
+import { isTerminal, PHASES, type Phase } from '../core/phases.js';
 import { T, type Tone } from './theme.js';
 
 /** The phases of a run in the order a successful one passes them. */
-export const MAIN_PATH: readonly Phase[] = [
-  'ORIENT',
-  'AUTHOR_TEST',
-  'VERIFY_RED',
-  'LOCK',
-  'AUTHOR_FIX',
-  'VERIFY_GREEN',
-  'REVIEW',
-  'COMMIT',
-];
+export const MAIN_PATH: readonly Phase[] = PHASES.filter((p) => !isTerminal(p));
 
 function mark(phase: Phase, current: Phase, visited: readonly Phase[]): [string, Tone] {
   if (phase === current) {
