@@ -1,5 +1,5 @@
 import { cp, lstat, mkdir, readlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { linkDependencies } from '../../sandbox/deps-link.js';
 import { execCommand, sandboxStatus, type ExecRequest, type SandboxMode } from '../../sandbox/exec.js';
@@ -40,7 +40,12 @@ describe('timeouts kill the whole tree', () => {
     if (mode === 'required' && !available) return;
     const marker = `agentctl-hang-${Math.random().toString(36).slice(2)}`;
     // Long enough that both processes surely start on a loaded machine before the timeout kills them.
-    const started = run([node, hang, marker, ...extra], { mode, timeoutMs: 4000 });
+    // The fixture is bound in: a checkout under /tmp is hidden by the sandbox's private /tmp.
+    const started = run([node, hang, marker, ...extra], {
+      mode,
+      timeoutMs: 4000,
+      readOnlyBinds: [{ from: dirname(hang), to: dirname(hang) }],
+    });
     // The child really ran: it shows up in /proc (host pids) while the command hangs.
     const pids = await waitFor(async () => {
       const found = await processesWith(marker);
