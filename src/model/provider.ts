@@ -23,6 +23,8 @@ export interface ModelRequest {
 }
 
 export interface ModelResponse {
+  /** Set on resume for a response bought before a crash and served again from the journal. */
+  replayed?: boolean;
   turn: ModelTurn;
   /**
    * `inputTokens` counts every input token the model read, cached or not (the context size); the cache fields

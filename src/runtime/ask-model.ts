@@ -53,8 +53,11 @@ export async function askModel(
         turn: response.turn,
         usage: response.usage,
         ...(response.meta ? { meta: response.meta } : {}),
+        // A replayed response is already in the journal; the flag keeps resume from counting it twice.
+        ...(response.replayed === true ? { replayed: true } : {}),
       },
     });
+    await deps.failpoint('model:after_response');
     if (response.turn.text !== undefined && response.turn.text.length > 0)
       deps.progress.note(`model: ${response.turn.text}`);
 

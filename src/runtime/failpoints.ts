@@ -2,6 +2,7 @@
 export const FAILPOINTS = [
   'intent:before',
   'intent:after',
+  'model:after_response',
   'apply:mid',
   'effect:after',
   'result:after',

@@ -15,7 +15,7 @@ export interface FoldedRun {
   state: RunState;
   pending: Effect[];
   /** An effect whose intent was journaled but not its result: it may or may not have happened. */
-  openIntent: { opKey: string; effect: Effect; seq: number } | null;
+  openIntent: { opKey: string; effect: Effect; seq: number; firstSeq: number } | null;
   /** Every model exchange, in order, so a provider can rebuild its conversation. */
   modelTurns: Array<{ request: ModelRequest; response: ModelResponse; seq: number }>;
   finished: boolean;
@@ -45,13 +45,19 @@ export function foldJournal(entries: readonly JournalEntry[]): FoldedRun {
   let lastRequest: ModelRequest | null = null;
   for (const entry of entries) {
     switch (entry.type) {
-      case 'effect_intent':
+      case 'effect_intent': {
+        const opKey = entry.opKey ?? '';
+        // The same effect redone after a crash keeps the seq of its first intent: what it bought since counts.
+        const firstSeq: number =
+          openIntent !== null && openIntent.opKey === opKey ? openIntent.firstSeq : entry.seq;
         openIntent = {
-          opKey: entry.opKey ?? '',
+          opKey,
           effect: (entry.payload as { effect: Effect }).effect,
           seq: entry.seq,
+          firstSeq,
         };
         break;
+      }
       case 'effect_result':
         t = transition(t.state, (entry.payload as { event: RunEvent }).event);
         openIntent = null;
@@ -63,6 +69,7 @@ export function foldJournal(entries: readonly JournalEntry[]): FoldedRun {
         lastRequest = entry.payload as ModelRequest;
         break;
       case 'model_response':
+        if ((entry.payload as { replayed?: boolean }).replayed === true) break;
         if (lastRequest !== null)
           modelTurns.push({ request: lastRequest, response: entry.payload as ModelResponse, seq: entry.seq });
         break;

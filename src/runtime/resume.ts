@@ -22,7 +22,8 @@ function replayingProvider(inner: ModelProvider, bought: ModelResponse[]): Model
   const queue = [...bought];
   return {
     name: inner.name,
-    next: (request) => (queue.length > 0 ? Promise.resolve(queue.shift()!) : inner.next(request)),
+    next: (request) =>
+      queue.length > 0 ? Promise.resolve({ ...queue.shift()!, replayed: true }) : inner.next(request),
   };
 }
 
@@ -86,7 +87,7 @@ export async function resumeRun(
   try {
     const again = foldJournal(entries);
     let { state, pending } = again;
-    const openAsk = again.openIntent?.effect.kind === 'ask_model' ? again.openIntent.seq : null;
+    const openAsk = again.openIntent?.effect.kind === 'ask_model' ? again.openIntent.firstSeq : null;
     const bought =
       openAsk === null ? [] : again.modelTurns.filter((t) => t.seq > openAsk).map((t) => t.response);
     if (opts.model.restore !== undefined)

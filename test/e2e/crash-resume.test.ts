@@ -72,6 +72,19 @@ describe('crash and resume', () => {
     expect(attempts).toBeLessThanOrEqual(3);
   });
 
+  it('killed twice inside the same model call: responses bought before either crash are replayed once, in order', async () => {
+    const repo = await fixtureRepo('calc-node');
+    // The orientation call gets three model turns; die after the second, then again while replaying it.
+    const first = await agentctl(fixArgs(), repo, { ...PIN, AGENTCTL_FAILPOINT: 'model:after_response@2' });
+    expect(first.signal).toBe('SIGKILL');
+    const second = await agentctl(['resume', PIN.AGENTCTL_RUN_ID, '--yes', '--json'], repo, {
+      AGENTCTL_FAILPOINT: 'model:after_response@2',
+    });
+    expect(second.signal).toBe('SIGKILL');
+    const { commit } = await resumeAndCheck(repo);
+    expect(commit).toBe(reference);
+  });
+
   it('50 processes killed at random moments (runs killed again while resuming) all end at the reference commit', async () => {
     // Seeded so a failure can be reproduced.
     let seed = 20261125;
