@@ -14,6 +14,7 @@ import {
   snapshotOutside,
   type Observed,
 } from './observe.js';
+import { faultyModel } from './model-faults.js';
 import { materializeRepo, plantCanary, scenarioConfig, substitute } from './repo-setup.js';
 import { sabotagedStartFix, type SabotageGate } from './sabotage.js';
 import type { LoadedScenario } from './scenario.js';
@@ -40,10 +41,13 @@ export async function runScenario(loaded: LoadedScenario, sabotage?: SabotageGat
   const cassette = substitute(loaded.cassette, { CANARY: canary, REPO: repo });
   const notes: string[] = [];
   let worktree = '';
+  let faulty: Awaited<ReturnType<typeof faultyModel>> | null = null;
   try {
     const config = await scenarioConfig(repo, scenario.config);
+    if (scenario.modelFaults !== undefined)
+      faulty = await faultyModel(cassette, scenario.modelFaults, config, repo);
     const opts = {
-      model: new ScriptedProvider(cassette),
+      model: faulty?.model ?? new ScriptedProvider(cassette),
       approver: policyApprover(config.approval.maxAutoApproveLines, 'eval policy'),
       progress: quietProgress(notes),
       config,
@@ -61,6 +65,11 @@ export async function runScenario(loaded: LoadedScenario, sabotage?: SabotageGat
       result = await startFix(repo, scenario.task, opts);
     }
     worktree = result.ctx.worktree;
+    // Every injected fault must have been met and retried past, or the scenario did not test what it says.
+    const unmet =
+      faulty !== null && faulty.unused() > 0
+        ? `${faulty.unused()} model replies or faults were never requested`
+        : null;
     const commit = await commitFacts(repo, result.state);
     return {
       ...attemptFacts(result.state),
@@ -68,12 +77,15 @@ export async function runScenario(loaded: LoadedScenario, sabotage?: SabotageGat
       commits: commit.commits,
       canaryChanges: changedKeys(before, await snapshotOutside(repo, canary)),
       strayProcesses: await processesUnder(worktree),
+      ...(unmet !== null ? { error: unmet } : {}),
     };
   } catch (err) {
     return {
       ...empty(),
       error: `${(err as Error).message}${notes.length > 0 ? ` (last note: ${notes.at(-1)})` : ''}`,
     };
+  } finally {
+    await faulty?.close();
   }
 }
 

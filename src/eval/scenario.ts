@@ -41,6 +41,17 @@ export const Scenario = z
     config: z.record(z.string(), z.unknown()).optional(),
     cassette: z.union([z.string().min(1), InlineCassette]),
     task: z.string().min(1),
+    modelFaults: z
+      .array(
+        z.object({
+          beforeTurn: z.number().int().min(1).describe('1-based cassette turn the fault precedes'),
+          fault: z.enum(['rate_limit', 'overloaded', 'server_error', 'drop', 'timeout']),
+        }),
+      )
+      .optional()
+      .describe(
+        'Play the cassette through the Anthropic provider and a loopback Messages API that injects these faults',
+      ),
     crash: z
       .object({
         failpoint: z.string().regex(/^[a-z_]+:[a-z_]+(@\d+)?$/, 'expected name@N, e.g. intent:after@8'),
