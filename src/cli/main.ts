@@ -5,6 +5,7 @@ import { packageFile } from '../paths.js';
 // Commands load on demand so `--version` and `--help` start fast.
 import type { QueryOptions } from './commands/runs.js';
 import { registerCiCheck } from './commands/ci-check.js';
+import { registerCiFix } from './commands/ci-fix.js';
 import { allowInteractiveRendering, processIO, type CliIO } from './io.js';
 
 function version(): string {
@@ -176,11 +177,11 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     });
 
   // The pull-request bot; `ci check` registers itself (its work loads on demand, like the commands above).
-  registerCiCheck(
-    program.command('ci').description('pull-request checks for CI: agentctl ci check --base <ref>'),
-    io,
-    result,
-  );
+  const ci = program
+    .command('ci')
+    .description('for CI: check a pull request (ci check), or run a gated fix with no human (ci fix)');
+  registerCiCheck(ci, io, result);
+  registerCiFix(ci, io, result);
 
   return program;
 }

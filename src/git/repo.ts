@@ -197,3 +197,38 @@ export async function listFiles(worktree: string): Promise<string[]> {
   const out = await raw(worktree, ['ls-files', '-co', '--exclude-standard', '-z']);
   return out.split('\0').filter((p) => p.length > 0);
 }
+
+/** How a push ended: a new branch, already there, or a branch of the same run replaced (a re-run elsewhere). */
+export type PushResult = 'pushed' | 'up_to_date' | 'replaced';
+
+/**
+ * Pushes commit `sha` to `refs/heads/<branch>` on `remote`, with the credentials git already has (in Actions,
+ * the checkout's). A branch that moved is overwritten only if its tip carries `ownerLine` (the same run's
+ * `Agentctl-Run:` trailer) and only with a lease on that tip; anything else is refused, never forced.
+ */
+export async function pushToBranch(
+  root: string,
+  remote: string,
+  sha: string,
+  branch: string,
+  ownerLine: string,
+): Promise<PushResult> {
+  const ref = `refs/heads/${branch}`;
+  const listed = await raw(root, ['ls-remote', remote, ref]);
+  const tip = listed.split('\n')[0]?.split('\t')[0]?.trim() ?? '';
+  if (tip === sha) return 'up_to_date';
+  if (tip === '') {
+    await raw(root, ['push', '--quiet', remote, `${sha}:${ref}`]);
+    return 'pushed';
+  }
+  await raw(root, ['fetch', '--quiet', remote, ref]);
+  const message = await raw(root, ['log', '-1', '--format=%B', tip]);
+  if (!message.split('\n').some((line) => line.trim() === ownerLine)) {
+    throw new GitError(
+      `${remote} already has a branch ${branch} whose tip ${tip.slice(0, 12)} was not made by this run`,
+      `Delete or rename that branch on ${remote}; agentctl does not overwrite work it did not make.`,
+    );
+  }
+  await raw(root, ['push', '--quiet', `--force-with-lease=${ref}:${tip}`, remote, `${sha}:${ref}`]);
+  return 'replaced';
+}

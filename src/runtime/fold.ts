@@ -19,6 +19,8 @@ export interface FoldedRun {
   /** Every model exchange, in order, so a provider can rebuild its conversation. */
   modelTurns: Array<{ request: ModelRequest; response: ModelResponse; seq: number }>;
   finished: boolean;
+  /** The publish plan of a `ci fix` run (see SessionOptions.publish), or null. */
+  publish: unknown;
 }
 
 interface StartedPayload {
@@ -26,6 +28,7 @@ interface StartedPayload {
   context: Omit<RunContext, 'readOnlyBinds'>;
   model: string;
   modelSpec?: string | null;
+  publish?: unknown;
 }
 
 /** Folds journal entries through `transition`; the journal's own record of results is the only input. */
@@ -90,5 +93,6 @@ export function foldJournal(entries: readonly JournalEntry[]): FoldedRun {
     openIntent,
     modelTurns,
     finished,
+    publish: started.publish ?? null,
   };
 }

@@ -52,6 +52,11 @@ export interface SessionOptions {
   stopRequested?: () => boolean;
   /** See RunDeps.effectHook: the eval's self-test only. */
   effectHook?: EffectHook;
+  /**
+   * What `agentctl ci fix` must publish when the run ends (push target, comment target; never a token).
+   * Journaled in run_started so that `resume` of a crashed CI run publishes too.
+   */
+  publish?: unknown;
 }
 
 /** An open run: its context, dependencies and journal; close() releases the lock. */
@@ -161,6 +166,7 @@ export async function startFix(
         context: { ...ctx, readOnlyBinds: undefined },
         model: opts.model.name,
         modelSpec: opts.modelSpec ?? null,
+        ...(opts.publish !== undefined ? { publish: opts.publish } : {}),
       },
     });
     opts.progress.transitioned(first.state, first.state, { type: 'finished' });

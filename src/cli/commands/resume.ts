@@ -64,7 +64,18 @@ export async function resumeCommand(
       ...(opts.budget !== undefined ? { limits: parseBudget(opts.budget) } : {}),
     });
     if (result.alreadyFinished && !opts.json) surface.out(`Run ${runId} has already ended; nothing to do.`);
-    return reportOutcome(result, opts.json === true, surface.style, io);
+    // A `ci fix` run publishes when it ends, also when it ends in a resume after a crash.
+    const failed =
+      folded.publish !== null && result.paused !== 'interrupted'
+        ? await (
+            await import('./ci-fix.js')
+          ).publishPlanned(result.ctx.repoRoot, runId, io, {
+            note: (line) => (opts.json ? undefined : surface.out(surface.style.dim(`  ${line}`))),
+            json: opts.json === true,
+          })
+        : null;
+    const code = reportOutcome(result, opts.json === true, surface.style, io);
+    return failed ?? code;
   } finally {
     surface.dispose();
   }

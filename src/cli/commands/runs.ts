@@ -54,6 +54,14 @@ export function describeEntry(e: JournalEntry): string {
       return `${p.from} → ${p.to} (attempts ${p.attempts})`;
     case 'approval_decided':
       return `review: ${p.decision} by ${p.by}${p.reason ? ` (${p.reason})` : ''}`;
+    case 'publish_intent':
+      return p.step === 'push'
+        ? `publish: push ${String(p.sha).slice(0, 12)} to ${p.remote} ${p.branch}`
+        : `publish: comment on ${p.repo}#${p.target}`;
+    case 'publish_result':
+      return p.step === 'push'
+        ? `published: ${p.branch} on ${p.remote} (${p.result})`
+        : `published: comment ${p.id} ${p.created ? 'created' : 'updated'} (${p.url})`;
     default:
       return e.type;
   }

@@ -1,0 +1,189 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type { RunEvent } from '../core/events.js';
+import { GitError, UsageError } from '../errors.js';
+import { pushToBranch, type PushResult } from '../git/repo.js';
+import { canonicalJson, sha256Hex, type JournalEntry } from '../journal/entry.js';
+import { JournalWriter } from '../journal/journal-file.js';
+import { acquireRunLock } from '../journal/run-lock.js';
+import { journalPath, runDir } from '../journal/run-store.js';
+import { foldJournal } from '../runtime/fold.js';
+import { commentMarker, renderFixComment } from './fix-comment.js';
+import { PublishError, type GitHubClient, type IssueComment } from './github.js';
+
+/** What a `ci fix` run publishes when it ends; journaled in run_started. Never holds a token. */
+export const PublishPlan = z.strictObject({
+  /** owner/name of the repository to comment in, or null. */
+  repo: z.string().nullable(),
+  /** Issue or pull request number to keep the run's one comment on, or null for no comment. */
+  target: z.number().int().positive().nullable(),
+  /** The git remote to push the run's branch to, or null for no push. */
+  remote: z.string().nullable(),
+});
+export type PublishPlan = z.infer<typeof PublishPlan>;
+
+/** Crash points between the publishing side effects, for the SIGKILL tests (see runtime/failpoints.ts). */
+export const PUBLISH_FAILPOINTS = ['publish:after_push', 'publish:after_comment'] as const;
+
+export interface PublishDeps {
+  /** Null when no token is available; publishing a comment then fails with a clear error. */
+  github: GitHubClient | null;
+  failpoint: (name: string) => Promise<void>;
+  note: (message: string) => void;
+  now: () => Date;
+  /** The CI run's page, shown in the comment. */
+  runUrl: string | null;
+  /** Pause before retrying a failed API call (tests shorten it). */
+  retryDelayMs?: number;
+}
+
+export interface PublishOutcome {
+  /** Set when the run has nothing to publish yet (still running, interrupted) or no plan. */
+  skipped: string | null;
+  pushed: { remote: string; branch: string; sha: string; result: PushResult | 'journaled' } | null;
+  comment: { id: number; url: string; created: boolean } | null;
+}
+
+function opKey(runId: string, step: string, input: unknown): string {
+  return sha256Hex(canonicalJson({ runId, step, input }));
+}
+
+function lastResult(entries: readonly JournalEntry[], key: string): Record<string, unknown> | null {
+  const found = entries.findLast((e) => e.type === 'publish_result' && e.opKey === key);
+  return found === undefined ? null : (found.payload as Record<string, unknown>);
+}
+
+function reviewNote(entries: readonly JournalEntry[]): string | null {
+  for (const e of [...entries].reverse()) {
+    if (e.type !== 'effect_result') continue;
+    const event = (e.payload as { event?: RunEvent }).event;
+    if (event?.type === 'review_decided') return event.reason ?? null;
+  }
+  return null;
+}
+
+/** Finds the run's comment by its marker and updates it, or creates it; retried calls never post twice. */
+async function upsertComment(
+  github: GitHubClient,
+  repo: string,
+  target: number,
+  runId: string,
+  body: string,
+  deps: PublishDeps,
+): Promise<{ comment: IssueComment; created: boolean }> {
+  const marker = commentMarker(runId);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      // Listed every time: a create whose answer was lost still counts as posted. The marker must open the
+      // comment, so someone quoting it elsewhere is not mistaken for the run.
+      const mine = (await github.listComments(repo, target)).find((c) => c.body.startsWith(marker));
+      if (mine !== undefined)
+        return { comment: await github.updateComment(repo, mine.id, body), created: false };
+      const comment = await github.createComment(repo, target, body);
+      await deps.failpoint('publish:after_comment');
+      return { comment, created: true };
+    } catch (err) {
+      if (!(err instanceof PublishError) || !err.retryable || attempt >= 3) throw err;
+      deps.note(`GitHub: ${err.message}; trying again (${attempt}/2)`);
+      await sleep((deps.retryDelayMs ?? 2000) * attempt);
+    }
+  }
+}
+
+/**
+ * Publishes a finished or paused `ci fix` run: pushes its commit to `agentctl/<run-id>` and keeps one comment on
+ * the target issue or pull request. Each step is journaled as publish_intent → publish_result in the run's own
+ * journal, under the run lock; a push already journaled is not redone, and the comment is found by its hidden
+ * marker, so a retry, a resume or a re-run of the same run id updates the comment instead of posting another.
+ */
+export async function publishRun(root: string, runId: string, deps: PublishDeps): Promise<PublishOutcome> {
+  const opened = await JournalWriter.open(journalPath(root, runId));
+  let lock: Awaited<ReturnType<typeof acquireRunLock>> | null = null;
+  try {
+    lock = await acquireRunLock(runDir(root, runId));
+    const entries = opened.entries;
+    const folded = foldJournal(entries);
+    const none: PublishOutcome = { skipped: null, pushed: null, comment: null };
+    if (folded.publish === null) return { ...none, skipped: 'this run was not started by ci fix' };
+    const plan = PublishPlan.parse(folded.publish);
+    const state = folded.state;
+    const paused = folded.finished ? null : state.phase === 'REVIEW' ? ('awaiting_review' as const) : null;
+    if (!folded.finished && paused === null)
+      return { ...none, skipped: `the run has not ended (it is in ${state.phase}); resume it first` };
+    const append = (type: string, key: string, payload: unknown) =>
+      opened.writer.append({ type, phase: state.phase, opKey: key, payload });
+
+    let pushed: PublishOutcome['pushed'] = null;
+    if (state.phase === 'DONE' && plan.remote !== null) {
+      const input = { remote: plan.remote, branch: state.commit.branch, sha: state.commit.sha };
+      const key = opKey(runId, 'push', input);
+      if (lastResult(entries, key) !== null) {
+        pushed = { ...input, result: 'journaled' };
+      } else {
+        await append('publish_intent', key, { step: 'push', ...input });
+        let result: PushResult;
+        try {
+          result = await pushToBranch(root, plan.remote, input.sha, input.branch, `Agentctl-Run: ${runId}`);
+        } catch (err) {
+          const e = err as GitError;
+          throw new PublishError(
+            `cannot push ${input.branch} to ${plan.remote}: ${e.message}`,
+            e.hint ??
+              'The checkout must hold push credentials (actions/checkout does by default) and the workflow needs `contents: write`.',
+          );
+        }
+        await append('publish_result', key, { step: 'push', ...input, result });
+        deps.note(`pushed ${input.sha.slice(0, 12)} to ${plan.remote} ${input.branch} (${result})`);
+        pushed = { ...input, result };
+        await deps.failpoint('publish:after_push');
+      }
+    }
+
+    let comment: PublishOutcome['comment'] = null;
+    if (plan.target !== null) {
+      if (plan.repo === null)
+        throw new UsageError(
+          'ci fix has an issue or pull request to comment on but no repository name.',
+          'Pass --repo owner/name (Actions sets GITHUB_REPOSITORY).',
+        );
+      if (deps.github === null)
+        throw new UsageError(
+          `commenting on #${plan.target} needs a GitHub token, and GITHUB_TOKEN is not set.`,
+          'In a workflow: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}. The run itself is journaled; publish again with agentctl resume.',
+        );
+      const key = opKey(runId, 'comment', { repo: plan.repo, target: plan.target });
+      const body = renderFixComment({
+        runId,
+        task: folded.ctx.task,
+        state,
+        paused,
+        reviewNote: paused === 'awaiting_review' ? reviewNote(entries) : null,
+        pushed: pushed === null ? null : { remote: pushed.remote, branch: pushed.branch, sha: pushed.sha },
+        runUrl: deps.runUrl,
+        updatedAt: deps.now().toISOString(),
+      });
+      await append('publish_intent', key, {
+        step: 'comment',
+        repo: plan.repo,
+        target: plan.target,
+        bodySha: sha256Hex(body),
+      });
+      const done = await upsertComment(deps.github, plan.repo, plan.target, runId, body, deps);
+      await append('publish_result', key, {
+        step: 'comment',
+        id: done.comment.id,
+        url: done.comment.url,
+        created: done.created,
+        bodySha: sha256Hex(body),
+      });
+      deps.note(
+        `${done.created ? 'posted' : 'updated'} the run's comment on #${plan.target}: ${done.comment.url}`,
+      );
+      comment = { id: done.comment.id, url: done.comment.url, created: done.created };
+    }
+    return { skipped: null, pushed, comment };
+  } finally {
+    await opened.writer.close();
+    await lock?.release();
+  }
+}

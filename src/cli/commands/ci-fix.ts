@@ -1,0 +1,271 @@
+import { access, realpath } from 'node:fs/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import type { Config } from '../../policy/config-schema.js';
+import type { CliIO } from '../io.js';
+
+/** `agentctl ci fix` flags (commander turns --no-push / --no-comment into push/comment false). */
+export interface CiFixFlags {
+  model?: string;
+  repo?: string;
+  issue?: number;
+  pr?: number;
+  remote: string;
+  push: boolean;
+  comment: boolean;
+  runId?: string;
+  maxLines?: number;
+  json?: boolean;
+}
+
+const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
+
+function whole(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+function runIdOption(value: string): string {
+  if (!RUN_ID.test(value))
+    throw new InvalidArgumentError('letters, digits, ".", "_" and "-" only, at most 80');
+  return value;
+}
+
+/** The page of this workflow run, when Actions says where it is. */
+function workflowRunUrl(env: NodeJS.ProcessEnv): string | null {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
+  if (!server || !repo || !id) return null;
+  const attempt = env.GITHUB_RUN_ATTEMPT;
+  return `${server}/${repo}/actions/runs/${id}${attempt ? `/attempts/${attempt}` : ''}`;
+}
+
+function githubToken(env: NodeJS.ProcessEnv): string | null {
+  return env.GITHUB_TOKEN || env.GH_TOKEN || null;
+}
+
+/**
+ * Publishes a `ci fix` run (push + its one comment) if its journal planned it; used by `ci fix` and by
+ * `agentctl resume`. Returns an exit code for a publishing failure, or null when all went well.
+ */
+export async function publishPlanned(
+  root: string,
+  runId: string,
+  io: CliIO,
+  out: { note: (line: string) => void; json: boolean },
+): Promise<number | null> {
+  const [{ publishRun }, { octokitClient, PublishError }, { failpoint }] = await Promise.all([
+    import('../../ci/publish.js'),
+    import('../../ci/github.js'),
+    import('../../runtime/failpoints.js'),
+  ]);
+  const token = githubToken(io.env);
+  try {
+    const published = await publishRun(root, runId, {
+      github:
+        token === null ? null : await octokitClient(token, io.env.GITHUB_API_URL || 'https://api.github.com'),
+      failpoint,
+      note: (line) => out.note(line),
+      now: () => new Date(),
+      runUrl: workflowRunUrl(io.env),
+    });
+    if (published.skipped !== null && !out.json) out.note(`not published: ${published.skipped}`);
+    if (out.json) io.stdout.write(`${JSON.stringify({ type: 'published', runId, ...published })}\n`);
+    return null;
+  } catch (err) {
+    if (!(err instanceof PublishError) && !(err instanceof UsageError)) throw err;
+    io.stderr.write(`agentctl ci fix: ${err.message}\n`);
+    if (err.hint) io.stderr.write(`  ${err.hint}\n`);
+    return err.exitCode;
+  }
+}
+
+/** Where the task comes from: the argument, an issue fetched by number, or the Actions event. */
+async function resolveRequest(
+  task: string | undefined,
+  flags: CiFixFlags,
+  io: CliIO,
+): Promise<{ task: string | null; why: string; repo: string | null; target: number | null }> {
+  const { readEvent, issueTask } = await import('../../ci/fix-request.js');
+  const event = task === undefined || flags.pr === undefined ? await readEvent(io.env) : null;
+  const repo = flags.repo ?? (io.env.GITHUB_REPOSITORY || null) ?? event?.repo ?? null;
+  const target = flags.pr ?? flags.issue ?? event?.target ?? null;
+  if (task !== undefined && task.trim() !== '') return { task: task.trim(), why: 'argument', repo, target };
+  const fetch = flags.issue ?? event?.fetchIssue ?? null;
+  if (fetch !== null) {
+    const token = githubToken(io.env);
+    if (repo === null || token === null)
+      throw new UsageError(
+        `reading issue #${fetch} needs ${repo === null ? 'the repository name (--repo owner/name)' : 'GITHUB_TOKEN'}.`,
+        'Or pass the task as an argument: agentctl ci fix "<task>"',
+      );
+    const { octokitClient } = await import('../../ci/github.js');
+    const github = await octokitClient(token, io.env.GITHUB_API_URL || 'https://api.github.com');
+    const issue = await github.getIssue(repo, fetch);
+    return { task: issueTask(fetch, issue.title, issue.body), why: `issue #${fetch}`, repo, target };
+  }
+  if (event !== null && event.task !== null)
+    return { task: event.task, why: `${event.event || 'event'} ${event.source}`, repo, target };
+  if (event !== null)
+    return {
+      task: null,
+      why: `the ${event.event || 'GitHub'} event asks for nothing to fix (no "/agentctl fix" comment, no failed check)`,
+      repo,
+      target,
+    };
+  throw new UsageError(
+    'ci fix needs a task.',
+    'Pass it as an argument (agentctl ci fix "<task>"), name an issue (--issue 12), or run it in Actions on an\n' +
+      '  issues, issue_comment ("/agentctl fix …"), check_run, workflow_run or workflow_dispatch event.',
+  );
+}
+
+/**
+ * `agentctl ci fix`: a gated run with no human at the keyboard. GREEN patches under the size limit are approved by
+ * policy; the commit is pushed to `agentctl/<run-id>` and one comment on the issue or pull request reports the
+ * outcome. A run id already journaled here is continued (and its comment updated), never started twice.
+ */
+export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, io: CliIO): Promise<number> {
+  // Loaded here, not at start, so `agentctl --help` stays fast.
+  const [{ repoRoot }, { loadConfig }, { journalPath }, { readJournal }, { foldJournal }] = await Promise.all(
+    [
+      import('../../git/repo.js'),
+      import('../../policy/config.js'),
+      import('../../journal/run-store.js'),
+      import('../../journal/journal-file.js'),
+      import('../../runtime/fold.js'),
+    ],
+  );
+  const [{ absoluteModelSpec, resolveModel }, { reportOutcome }, { runSurface }] = await Promise.all([
+    import('../../model/resolve.js'),
+    import('../outcome.js'),
+    import('../run-surface.js'),
+  ]);
+  const root = await realpath(await repoRoot(io.cwd));
+  const loaded = await loadConfig(root);
+  const config: Config =
+    flags.maxLines === undefined
+      ? loaded
+      : { ...loaded, approval: { ...loaded.approval, maxAutoApproveLines: flags.maxLines } };
+  const request = await resolveRequest(task, flags, io);
+  const surface = runSurface(io, config, {
+    json: flags.json ?? false,
+    yes: true,
+    approvedBy: 'policy (ci fix)',
+  });
+  const note = (line: string) => (flags.json ? undefined : surface.out(surface.style.dim(`  ${line}`)));
+  try {
+    if (request.task === null) {
+      if (flags.json) surface.out(JSON.stringify({ type: 'result', exitCode: 0, skipped: request.why }));
+      else surface.out(`Nothing to fix: ${request.why}.`);
+      return 0;
+    }
+    const gh = io.env.GITHUB_RUN_ID;
+    const runId =
+      flags.runId ??
+      (io.env.AGENTCTL_RUN_ID && RUN_ID.test(io.env.AGENTCTL_RUN_ID) ? io.env.AGENTCTL_RUN_ID : undefined) ??
+      (gh && /^\d+$/.test(gh) ? `gh-${gh}${request.target !== null ? `-${request.target}` : ''}` : undefined);
+    const existing =
+      runId !== undefined &&
+      (await access(journalPath(root, runId)).then(
+        () => true,
+        () => false,
+      ));
+    const target = flags.comment ? request.target : null;
+    if (flags.comment && target === null && !flags.json)
+      surface.out(surface.style.dim('  no issue or pull request to comment on (pass --pr N or --issue N)'));
+    if (target !== null && githubToken(io.env) === null)
+      throw new UsageError(
+        `commenting on #${target} needs a GitHub token, and GITHUB_TOKEN is not set.`,
+        'In a workflow: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}; or pass --no-comment.',
+      );
+    const plan = { repo: request.repo, target, remote: flags.push ? flags.remote : null };
+    if (target !== null && plan.repo === null)
+      throw new UsageError(
+        `commenting on #${target} needs the repository name.`,
+        'Pass --repo owner/name (Actions sets GITHUB_REPOSITORY).',
+      );
+
+    let result;
+    if (existing) {
+      // A retried job (or a second invocation) continues the journaled run: nothing is done twice.
+      const folded = foldJournal((await readJournal(journalPath(root, runId!))).entries);
+      const model = await resolveModel(flags.model ?? folded.modelSpec ?? config.model, io.cwd, {
+        config,
+        env: io.env,
+      });
+      if (!flags.json) surface.out(surface.style.bold(`agentctl ci fix · continuing run ${runId}`));
+      const { resumeRun } = await import('../../runtime/resume.js');
+      result = await resumeRun(io.cwd, runId!, {
+        model,
+        approver: surface.approver,
+        progress: surface.progress,
+        stopRequested: surface.stopRequested,
+      });
+    } else {
+      const spec = flags.model ?? config.model;
+      const model = await resolveModel(spec, io.cwd, { config, env: io.env });
+      if (!flags.json) surface.out(surface.style.bold(`agentctl ci fix · ${request.why}`));
+      const { startFix } = await import('../../runtime/session.js');
+      result = await startFix(io.cwd, request.task, {
+        model,
+        ...(spec !== undefined ? { modelSpec: absoluteModelSpec(spec, io.cwd) } : {}),
+        approver: surface.approver,
+        progress: surface.progress,
+        stopRequested: surface.stopRequested,
+        config,
+        publish: plan,
+        ...(runId !== undefined ? { runId } : {}),
+      });
+    }
+    if (result.paused === 'interrupted') return reportOutcome(result, flags.json === true, surface.style, io);
+    const failed = await publishPlanned(root, result.ctx.runId, io, { note, json: flags.json === true });
+    const code = reportOutcome(result, flags.json === true, surface.style, io);
+    return failed ?? code;
+  } finally {
+    surface.dispose();
+  }
+}
+
+/** Adds `fix` under the `ci` command. */
+export function registerCiFix(ci: Command, io: CliIO, result: { code: number }): void {
+  ci.command('fix')
+    .summary('a gated fix with no human at the keyboard: push a branch, keep one comment on the PR or issue')
+    .description(
+      'Run one gated fix in CI. The task is the argument, an issue (--issue N, or an issues event, or an ' +
+        'issue_comment event whose comment starts with "/agentctl fix"), or a failed check (check_run or ' +
+        'workflow_run event), read from $GITHUB_EVENT_PATH. GREEN patches up to approval.maxAutoApproveLines ' +
+        'changed lines are approved by policy, committed and pushed to agentctl/<run-id>; larger ones are posted ' +
+        'for a human and not committed. Each run keeps one comment, found again by a hidden marker, so a retried, ' +
+        'resumed or re-run job updates it. GITHUB_TOKEN is used by agentctl alone; tests run in the sandbox without it.',
+    )
+    .argument('[task]', 'what to fix; omit it to take the task from --issue or the Actions event')
+    .option('-m, --model <spec>', 'model: scripted:<cassette.json> or anthropic:<name> (default: the config)')
+    .option('--repo <owner/name>', 'repository to comment in (default: $GITHUB_REPOSITORY)')
+    .option('--issue <n>', 'take the task from this issue and comment on it', whole)
+    .option('--pr <n>', 'comment on this pull request', whole)
+    .option('--remote <name>', 'git remote to push the branch to', 'origin')
+    .option('--no-push', 'commit locally only')
+    .option('--no-comment', 'do not comment (no token needed)')
+    .option(
+      '--run-id <id>',
+      'run id (default: gh-<GITHUB_RUN_ID>[-<number>], so a re-run finds its run)',
+      runIdOption,
+    )
+    .option('--max-lines <n>', 'auto-approve GREEN patches up to this many changed lines', whole)
+    .option('--json', 'print every journal event as one JSON line, then published and result lines')
+    .addHelpText(
+      'after',
+      '\nEnvironment: GITHUB_TOKEN (or GH_TOKEN), GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_EVENT_NAME,\n' +
+        'GITHUB_RUN_ID, GITHUB_API_URL (default https://api.github.com).\n\n' +
+        'Exit codes: 0 committed (and published) · 1 gate failed · 2 usage, config or publishing error ·\n' +
+        '3 escalated, or a GREEN patch left for a human · 4 budget exhausted · 130 interrupted · 70 internal error\n\n' +
+        'Examples:\n' +
+        '  agentctl ci fix --issue 42\n' +
+        '  agentctl ci fix "total() ignores discounts" --pr 7 --max-lines 40\n' +
+        'See docs/ci.md for the workflows.',
+    )
+    .action(async (task: string | undefined, flags: CiFixFlags) => {
+      result.code = await ciFixCommand(task, flags, io);
+    });
+}
