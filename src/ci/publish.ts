@@ -42,6 +42,8 @@ export interface PublishOutcome {
   skipped: string | null;
   pushed: { remote: string; branch: string; sha: string; result: PushResult | 'journaled' } | null;
   comment: { id: number; url: string; created: boolean } | null;
+  /** The comment's Markdown (also when there is no comment to post), for the job summary. */
+  report: string | null;
 }
 
 function opKey(runId: string, step: string, input: unknown): string {
@@ -103,7 +105,7 @@ export async function publishRun(root: string, runId: string, deps: PublishDeps)
     lock = await acquireRunLock(runDir(root, runId));
     const entries = opened.entries;
     const folded = foldJournal(entries);
-    const none: PublishOutcome = { skipped: null, pushed: null, comment: null };
+    const none: PublishOutcome = { skipped: null, pushed: null, comment: null, report: null };
     if (folded.publish === null) return { ...none, skipped: 'this run was not started by ci fix' };
     const plan = PublishPlan.parse(folded.publish);
     const state = folded.state;
@@ -139,6 +141,16 @@ export async function publishRun(root: string, runId: string, deps: PublishDeps)
       }
     }
 
+    const body = renderFixComment({
+      runId,
+      task: folded.ctx.task,
+      state,
+      paused,
+      reviewNote: paused === 'awaiting_review' ? reviewNote(entries) : null,
+      pushed: pushed === null ? null : { remote: pushed.remote, branch: pushed.branch, sha: pushed.sha },
+      runUrl: deps.runUrl,
+      updatedAt: deps.now().toISOString(),
+    });
     let comment: PublishOutcome['comment'] = null;
     if (plan.target !== null) {
       if (plan.repo === null)
@@ -152,16 +164,6 @@ export async function publishRun(root: string, runId: string, deps: PublishDeps)
           'In a workflow: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}. The run itself is journaled; publish again with agentctl resume.',
         );
       const key = opKey(runId, 'comment', { repo: plan.repo, target: plan.target });
-      const body = renderFixComment({
-        runId,
-        task: folded.ctx.task,
-        state,
-        paused,
-        reviewNote: paused === 'awaiting_review' ? reviewNote(entries) : null,
-        pushed: pushed === null ? null : { remote: pushed.remote, branch: pushed.branch, sha: pushed.sha },
-        runUrl: deps.runUrl,
-        updatedAt: deps.now().toISOString(),
-      });
       await append('publish_intent', key, {
         step: 'comment',
         repo: plan.repo,
@@ -181,7 +183,7 @@ export async function publishRun(root: string, runId: string, deps: PublishDeps)
       );
       comment = { id: done.comment.id, url: done.comment.url, created: done.created };
     }
-    return { skipped: null, pushed, comment };
+    return { skipped: null, pushed, comment, report: body };
   } finally {
     await opened.writer.close();
     await lock?.release();

@@ -78,7 +78,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 const posts = () => gh.requests.filter((r) => r.method === 'POST').length;
 /** The bot's comments on an issue (the mock's token belongs to agentctl-bot). */
-const botComments = (issue: number) => gh.comments(REPO, issue).filter((c) => c.user.login === 'agentctl-bot');
+const botComments = (issue: number) =>
+  gh.comments(REPO, issue).filter((c) => c.user.login === 'agentctl-bot');
 
 beforeAll(async () => {
   gh = await startMockGitHub();
@@ -100,7 +101,13 @@ describe('agentctl ci fix', () => {
     const { repo, remote } = await ciRepo();
     // The first comment POST fails like a GitHub hiccup; the retry must not lead to two comments.
     gh.failNext('POST', /\/issues\/7\/comments$/, 502);
-    const first = await agentctl(fixArgs('--json'), repo, actionsEnv('1001'));
+    const summary = join(repo, '..', `summary-${Date.now()}.md`);
+    dirs.push(summary);
+    const first = await agentctl(
+      fixArgs('--json'),
+      repo,
+      actionsEnv('1001', { GITHUB_STEP_SUMMARY: summary }),
+    );
     expect(first.exitCode, first.stdout.slice(-3000) + first.stderr).toBe(0);
     const result = resultLine(first.stdout);
     expect(result).toMatchObject({ runId: 'gh-1001-7', phase: 'DONE', branch: 'agentctl/gh-1001-7' });
@@ -114,6 +121,8 @@ describe('agentctl ci fix', () => {
     expect(body).toContain('git fetch origin agentctl/gh-1001-7');
     expect(body).toContain('**RED**');
     expect(body).toContain('/actions/runs/1001/attempts/1');
+    // The job summary shows the same report.
+    expect(await readFile(summary, 'utf8')).toContain('Fixed and tested');
     // Every call carried the token; the issue text reached the run as data.
     expect(gh.requests.every((r) => r.auth === `token ${gh.token}`)).toBe(true);
     const journal = await readFile(join(repo, '.agentctl', 'runs', 'gh-1001-7', 'journal.jsonl'), 'utf8');
@@ -155,7 +164,9 @@ describe('agentctl ci fix', () => {
     expect(gh.requests.at(-1)?.method).toBe('PATCH');
     expect(botComments(ISSUE)).toHaveLength(1);
     expect(botComments(ISSUE)[0]!.body).toContain('/actions/runs/1001/attempts/2');
-    expect(gh.comments(REPO, ISSUE).find((c) => c.user.login === 'octocat')?.body).toContain('quoting the bot');
+    expect(gh.comments(REPO, ISSUE).find((c) => c.user.login === 'octocat')?.body).toContain(
+      'quoting the bot',
+    );
     const log = await gitOut(repo, ['log', '--format=%H', 'HEAD..agentctl/gh-1001-7']);
     expect(log.split('\n')).toHaveLength(1);
   });

@@ -1,4 +1,4 @@
-import { access, realpath } from 'node:fs/promises';
+import { access, appendFile, realpath } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { Config } from '../../policy/config-schema.js';
@@ -70,7 +70,15 @@ export async function publishPlanned(
       runUrl: workflowRunUrl(io.env),
     });
     if (published.skipped !== null && !out.json) out.note(`not published: ${published.skipped}`);
-    if (out.json) io.stdout.write(`${JSON.stringify({ type: 'published', runId, ...published })}\n`);
+    const summary = io.env.GITHUB_STEP_SUMMARY;
+    if (published.report !== null && summary)
+      await appendFile(summary, `${published.report}\n`).catch((err: Error) =>
+        out.note(`cannot append to GITHUB_STEP_SUMMARY (${summary}): ${err.message}`),
+      );
+    if (out.json) {
+      const { report: _report, ...rest } = published;
+      io.stdout.write(`${JSON.stringify({ type: 'published', runId, ...rest })}\n`);
+    }
     return null;
   } catch (err) {
     if (!(err instanceof PublishError) && !(err instanceof UsageError)) throw err;
