@@ -1,5 +1,5 @@
-import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { JournalError } from '../errors.js';
 import { canonicalJson } from './canonical.js';
@@ -138,6 +138,51 @@ export class JournalWriter {
       throw new JournalError(`cannot journal a ${input.type} event: ${describe(error)}`);
     }
   }
+}
+
+/**
+ * Creates the journal `file` with its first event already in it. The directory is built under a hidden name
+ * beside its final one, the event fdatasync'ed, and the directory renamed into place; so a crash at any moment
+ * leaves either no run directory or one whose journal begins with that event, never an empty journal that
+ * cannot say what the run was. Refuses (JournalError) when the directory already exists.
+ */
+export async function createJournal(
+  file: string,
+  first: AppendInput,
+  options: JournalWriterOptions = {},
+): Promise<JournalEntry> {
+  const dir = dirname(file);
+  const parent = dirname(dir);
+  const staging = join(parent, `.creating-${basename(dir)}`);
+  try {
+    // What a crashed creation left behind holds nothing that was ever acted on.
+    await rm(staging, { recursive: true, force: true });
+    await mkdirDurable(staging);
+  } catch (error) {
+    throw ioError(`cannot create journal ${file}`, error);
+  }
+  const { writer } = await JournalWriter.open(join(staging, basename(file)), options);
+  let entry: JournalEntry;
+  try {
+    entry = await writer.append(first);
+  } finally {
+    await writer.close();
+  }
+  try {
+    await rename(staging, dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR') {
+      await rm(staging, { recursive: true, force: true });
+      throw new JournalError(
+        `a run already exists at ${dir}`,
+        'Resume it with agentctl resume <run-id>, or start the new run under another id.',
+      );
+    }
+    throw ioError(`cannot create journal ${file}`, error);
+  }
+  await syncDir(parent);
+  return entry;
 }
 
 /** Reads and verifies a journal without changing it; a torn last line is reported, not cut. */

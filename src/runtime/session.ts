@@ -8,7 +8,7 @@ import { recoverPendingApply } from '../../sandbox/atomic-apply.js';
 import { commitIdentity, ensureWorktree, headCommit, removeWorktree, repoRoot } from '../git/repo.js';
 import { sha256Hex } from '../journal/hash.js';
 import { worktreesRoot } from './cache-dir.js';
-import { JournalWriter } from '../journal/journal-file.js';
+import { createJournal, JournalWriter } from '../journal/journal-file.js';
 import { acquireRunLock, type RunLock } from '../journal/run-lock.js';
 import { ensureAgentctlDir, journalPath, newRunId, runDir } from '../journal/run-store.js';
 import type { Config } from '../policy/config-schema.js';
@@ -155,20 +155,23 @@ export async function startFix(
     readOnlyBinds: binds,
   };
   const start: RunStart = { runId, task, maxAttempts: config.repair.maxAttempts, limits: config.budgets };
+  const first = startRun(start);
+  // The run's directory appears with its first event in it, or not at all (see createJournal).
+  await ensureAgentctlDir(root);
+  const started = await createJournal(journalPath(root, runId), {
+    type: 'run_started',
+    phase: first.state.phase,
+    payload: {
+      start,
+      context: { ...ctx, readOnlyBinds: undefined },
+      model: opts.model.name,
+      modelSpec: opts.modelSpec ?? null,
+      ...(opts.publish !== undefined ? { publish: opts.publish } : {}),
+    },
+  });
+  opts.progress.entry(started);
   const { run } = await openRun(ctx, opts, false);
   try {
-    const first = startRun(start);
-    await run.deps.journal.append({
-      type: 'run_started',
-      phase: first.state.phase,
-      payload: {
-        start,
-        context: { ...ctx, readOnlyBinds: undefined },
-        model: opts.model.name,
-        modelSpec: opts.modelSpec ?? null,
-        ...(opts.publish !== undefined ? { publish: opts.publish } : {}),
-      },
-    });
     opts.progress.transitioned(first.state, first.state, { type: 'finished' });
     const outcome = await drive(first.state, first.effects, ctx, run.deps);
     await finishJournal(run, outcome);

@@ -1,4 +1,4 @@
-import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import { JournalError } from '../../src/errors.js';
 import { canonicalJson } from '../../src/journal/canonical.js';
 import { GENESIS_HASH, type JournalEntry } from '../../src/journal/entry.js';
 import { sha256Hex } from '../../src/journal/hash.js';
-import { JournalWriter, readJournal, verifyChain } from '../../src/journal/journal-file.js';
+import { createJournal, JournalWriter, readJournal, verifyChain } from '../../src/journal/journal-file.js';
+import { listRuns } from '../../src/journal/run-store.js';
 import { tempDir, writeSampleJournal } from './helpers.js';
 
 async function lines(file: string): Promise<string[]> {
@@ -208,5 +209,30 @@ describe('corruption before the last line', () => {
     const text = await readFile(file, 'utf8');
     await writeFile(file, text.replace('\n', '\n\n'));
     await expect(JournalWriter.open(file)).rejects.toThrow(/line 2: is not valid JSON/);
+  });
+});
+
+describe('createJournal', () => {
+  it('a run directory appears with its first event in it, or not at all', async () => {
+    const root = await tempDir();
+    const runs = join(root, '.agentctl', 'runs');
+    const file = join(runs, 'r1', 'journal.jsonl');
+    // What a creation killed half-way leaves: a hidden staging dir with an empty journal. It is not a run.
+    await mkdir(join(runs, '.creating-r1'), { recursive: true });
+    await writeFile(join(runs, '.creating-r1', 'journal.jsonl'), '');
+    expect(await listRuns(root)).toEqual([]);
+
+    const first = await createJournal(file, { type: 'run_started', phase: 'ORIENT', payload: { task: 't' } });
+    expect(first.seq).toBe(0);
+    const { entries } = await readJournal(file);
+    expect(entries.map((e) => e.type)).toEqual(['run_started']);
+    expect(await readdir(runs)).toEqual(['r1']);
+
+    // A second run under the same id is refused, and the first is untouched.
+    await expect(
+      createJournal(file, { type: 'run_started', phase: 'ORIENT', payload: { task: 'other' } }),
+    ).rejects.toThrow(JournalError);
+    expect((await readJournal(file)).entries).toHaveLength(1);
+    expect(await readdir(runs)).toEqual(['r1']);
   });
 });
