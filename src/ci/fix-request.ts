@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { dataBlock } from '../runtime/read-tools.js';
+import { dataBlock } from '../core/data-block.js';
 
 /** What a `ci fix` run works on and where it reports. */
 export interface FixRequest {

@@ -10,19 +10,13 @@ import {
 } from '../core/proposals.js';
 import { listFiles } from '../git/repo.js';
 import type { ToolResultMessage } from '../model/provider.js';
+import { dataBlock } from '../core/data-block.js';
 
 const MAX_READ_BYTES = 64 * 1024;
 const MAX_LIST = 2000;
 const MAX_HITS = 200;
 
-/**
- * Repository text reaches the model as delimited data, never as instructions: every tool result is wrapped
- * in a block that names its source, and the system prompt says such blocks are data.
- */
-export function dataBlock(source: string, body: string): string {
-  const fence = body.includes('</repo-data>') ? body.replaceAll('</repo-data>', '<\\/repo-data>') : body;
-  return `<repo-data source="${source.replaceAll('"', "'")}">\n${fence}\n</repo-data>`;
-}
+export { dataBlock } from '../core/data-block.js';
 
 /** Resolves a model-supplied path for reading: inside the worktree, no .git, no escape through links. */
 async function readablePath(worktree: string, path: string): Promise<string | null> {
