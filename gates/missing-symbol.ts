@@ -1,5 +1,7 @@
 import { posix } from 'node:path';
 import type { FileChange } from '../sandbox/atomic-apply.js';
+import type { TestReport } from '../src/core/report.js';
+import { RIGHT_REASONS } from './red-gate.js';
 import {
   importCandidates,
   moduleShape,
@@ -7,16 +9,37 @@ import {
   type Member,
   type ModuleShape,
   type SymbolKind,
-} from '../src/ci/module-syntax.js';
+} from './module-syntax.js';
 
 // The import readers, for callers that must load the modules a test imports before calling findMissingSymbols.
-export { importCandidates, testImports, type Member, type SymbolKind } from '../src/ci/module-syntax.js';
+export { importCandidates, testImports, type Member, type SymbolKind } from './module-syntax.js';
 
 /** A failure to explain: the caller's key for it (test id, or file for a file-level error), its test file, its message. */
 export interface SymbolFailure {
   id: string;
   file: string;
   message: string;
+}
+
+/**
+ * The failures the stub rule may explain: file-level collection errors of the given test files, and failed tests
+ * the caller counts as new (`isNew`) whose failure is not already evidence (an assertion, not-implemented, crash).
+ */
+export function symbolFailures(
+  report: TestReport,
+  files: ReadonlySet<string>,
+  isNew: (test: TestReport['tests'][number]) => boolean,
+): SymbolFailure[] {
+  return [
+    ...report.collectionErrors
+      .filter((e) => files.has(e.file))
+      .map((e) => ({ id: `file:${e.file}`, file: e.file, message: e.message })),
+    ...report.tests
+      .filter(
+        (t) => isNew(t) && t.state === 'failed' && !RIGHT_REASONS.includes(t.failure?.class ?? 'unknown'),
+      )
+      .map((t) => ({ id: t.id, file: t.file, message: t.failure?.message ?? '' })),
+  ];
 }
 
 /** A symbol a test uses that the production module lacks on the code under test, and the failures it explains. */

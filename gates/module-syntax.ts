@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type * as TS from 'typescript';
-import { parseSource } from '../../gates/behavior-change.js';
-import { typescript } from '../../gates/typescript-lazy.js';
+import { parseSource } from './behavior-change.js';
+import { typescript } from './typescript-lazy.js';
 
 // Loaded on first use (see typescript-lazy.ts): the CLI must not pay for the compiler at start.
 const ts = new Proxy({} as typeof TS, {

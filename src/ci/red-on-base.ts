@@ -6,9 +6,8 @@ import {
   findMissingSymbols,
   stubChanges,
   type MissingSymbol,
-  type SymbolFailure,
+  symbolFailures,
 } from '../../gates/missing-symbol.js';
-import { RIGHT_REASONS } from '../../gates/red-gate.js';
 import type { RedVerdict } from '../core/evidence.js';
 import type { TestReport } from '../core/report.js';
 import type { Config } from '../policy/config-schema.js';
@@ -58,26 +57,6 @@ function candidateIds(
   return [...new Set([...fromSource, ...fromReports])];
 }
 
-/** Failures on base that are not yet evidence and may come from a symbol the change adds. */
-function symbolFailures(
-  report: TestReport,
-  files: ReadonlySet<string>,
-  ids: readonly string[],
-): SymbolFailure[] {
-  const wanted = new Set(ids);
-  return [
-    ...report.collectionErrors
-      .filter((e) => files.has(e.file))
-      .map((e) => ({ id: `file:${e.file}`, file: e.file, message: e.message })),
-    ...report.tests
-      .filter(
-        (t) =>
-          wanted.has(t.id) && t.state === 'failed' && !RIGHT_REASONS.includes(t.failure?.class ?? 'unknown'),
-      )
-      .map((t) => ({ id: t.id, file: t.file, message: t.failure?.message ?? '' })),
-  ];
-}
-
 async function applyStubs(scratch: Scratch, symbols: MissingSymbol[], production: readonly ChangedFile[]) {
   const base = Object.fromEntries(production.map((f) => [f.path, f.before]));
   const undoDir = await mkdtemp(join(tmpdir(), 'agentctl-ci-undo-'));
@@ -113,11 +92,12 @@ export async function redOnBase(input: RedOnBaseInput, counts: DeclaredCounts): 
   const first = await runIn(scratch, config, isTestFile, files);
   // Every unnamed reported id may be new until base's own ids are known; a stub for a non-candidate is harmless.
   const suspects = candidateIds(diff, fileSet, [first.report], new Set());
+  const wanted = new Set(suspects);
   const tests = Object.fromEntries(
     input.testFiles.flatMap((f) => (f.after === null ? [] : [[f.path, f.after]])),
   );
   const symbols = findMissingSymbols(
-    symbolFailures(first.report, fileSet, suspects),
+    symbolFailures(first.report, fileSet, (t) => wanted.has(t.id)),
     tests,
     Object.fromEntries(input.production.map((f) => [f.path, f.after])),
     Object.fromEntries(input.production.map((f) => [f.path, f.before])),

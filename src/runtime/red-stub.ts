@@ -8,34 +8,10 @@ import {
   stubChanges,
   testImports,
   type MissingSymbol,
-  type SymbolFailure,
+  symbolFailures,
 } from '../../gates/missing-symbol.js';
-import { RIGHT_REASONS } from '../../gates/red-gate.js';
 import { applyChanges } from '../../sandbox/atomic-apply.js';
 import type { RunContext } from './context.js';
-
-/** Failures of new tests that are not evidence yet and may come from a symbol the fix will add. */
-function symbolFailures(
-  report: TestReport,
-  files: ReadonlySet<string>,
-  baseline: BaselineSummary,
-): SymbolFailure[] {
-  const known = new Set(baseline.testIds);
-  return [
-    ...report.collectionErrors
-      .filter((e) => files.has(e.file))
-      .map((e) => ({ id: `file:${e.file}`, file: e.file, message: e.message })),
-    ...report.tests
-      .filter(
-        (t) =>
-          files.has(t.file) &&
-          !known.has(t.id) &&
-          t.state === 'failed' &&
-          !RIGHT_REASONS.includes(t.failure?.class ?? 'unknown'),
-      )
-      .map((t) => ({ id: t.id, file: t.file, message: t.failure?.message ?? '' })),
-  ];
-}
 
 const read = (ctx: RunContext, path: string) => readFile(join(ctx.worktree, path), 'utf8').catch(() => null);
 
@@ -52,7 +28,8 @@ export async function rerunWithStubs(
   run: () => Promise<{ report: TestReport; sha: string }>,
 ): Promise<{ report: TestReport; sha: string; symbols: MissingSymbol[]; ids: string[] } | null> {
   const files = new Set(testFiles);
-  const failures = symbolFailures(report, files, baseline);
+  const known = new Set(baseline.testIds);
+  const failures = symbolFailures(report, files, (t) => files.has(t.file) && !known.has(t.id));
   if (failures.length === 0) return null;
   const tests: Record<string, string> = {};
   const sources: Record<string, string | null> = {};
