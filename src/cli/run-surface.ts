@@ -1,5 +1,6 @@
 import type { Config } from '../policy/config-schema.js';
 import { policyApprover } from '../policy/approval.js';
+import type { RetryNotice } from '../model/retry.js';
 import type { Approver, ProgressSink, ReviewDecision } from '../runtime/context.js';
 import { allowInteractiveRendering, type CliIO } from './io.js';
 import { humanProgress, jsonProgress } from './progress.js';
@@ -12,6 +13,10 @@ export interface RunSurface {
   style: Style;
   out: (line: string) => void;
   stopRequested: () => boolean;
+  /** The three a run session takes from the surface, to spread into startFix / resumeRun options. */
+  session: { approver: Approver; progress: ProgressSink; stopRequested: () => boolean };
+  /** Tells the user that a model call is being retried (passed to resolveModel as onRetry). */
+  onModelRetry: (n: RetryNotice) => void;
   dispose: () => void;
 }
 
@@ -73,12 +78,21 @@ export function runSurface(
         : '\nagentctl: aborting.\n',
     );
   });
+  const progress = opts.json ? jsonProgress(out) : humanProgress(out, style);
+  const stopRequested = () => stops > 0;
   return {
     approver,
-    progress: opts.json ? jsonProgress(out) : humanProgress(out, style),
+    progress,
     style,
     out,
-    stopRequested: () => stops > 0,
+    stopRequested,
+    session: { approver, progress, stopRequested },
+    onModelRetry: (n) =>
+      out(
+        style.yellow(
+          `  model: ${n.reason}; retry ${n.retry}/${n.maxRetries} in ${Math.ceil(n.delayMs / 1000)} s`,
+        ),
+      ),
     dispose,
   };
 }

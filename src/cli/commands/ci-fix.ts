@@ -18,7 +18,8 @@ export interface CiFixFlags {
   json?: boolean;
 }
 
-const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
+// As run-store accepts them (runs list shows only such names).
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
 
 function whole(value: string): number {
   const n = Number(value);
@@ -28,7 +29,7 @@ function whole(value: string): number {
 
 function runIdOption(value: string): string {
   if (!RUN_ID.test(value))
-    throw new InvalidArgumentError('letters, digits, ".", "_" and "-" only, at most 80');
+    throw new InvalidArgumentError('a letter or digit, then letters, digits, "_" and "-"; at most 80');
   return value;
 }
 
@@ -201,26 +202,20 @@ export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, 
       const model = await resolveModel(flags.model ?? folded.modelSpec ?? config.model, io.cwd, {
         config,
         env: io.env,
+        onRetry: surface.onModelRetry,
       });
       if (!flags.json) surface.out(surface.style.bold(`agentctl ci fix · continuing run ${runId}`));
       const { resumeRun } = await import('../../runtime/resume.js');
-      result = await resumeRun(io.cwd, runId!, {
-        model,
-        approver: surface.approver,
-        progress: surface.progress,
-        stopRequested: surface.stopRequested,
-      });
+      result = await resumeRun(io.cwd, runId!, { model, ...surface.session });
     } else {
       const spec = flags.model ?? config.model;
-      const model = await resolveModel(spec, io.cwd, { config, env: io.env });
+      const model = await resolveModel(spec, io.cwd, { config, env: io.env, onRetry: surface.onModelRetry });
       if (!flags.json) surface.out(surface.style.bold(`agentctl ci fix · ${request.why}`));
       const { startFix } = await import('../../runtime/session.js');
       result = await startFix(io.cwd, request.task, {
         model,
         ...(spec !== undefined ? { modelSpec: absoluteModelSpec(spec, io.cwd) } : {}),
-        approver: surface.approver,
-        progress: surface.progress,
-        stopRequested: surface.stopRequested,
+        ...surface.session,
         config,
         publish: plan,
         ...(runId !== undefined ? { runId } : {}),

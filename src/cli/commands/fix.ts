@@ -29,16 +29,7 @@ export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd 
   const spec = opts.model ?? config.model;
   const surface = runSurface(io, config, opts);
   const model = withRecording(
-    await resolveModel(spec, io.cwd, {
-      config,
-      env: io.env,
-      onRetry: (n) =>
-        surface.out(
-          surface.style.yellow(
-            `  model: ${n.reason}; retry ${n.retry}/${n.maxRetries} in ${Math.ceil(n.delayMs / 1000)} s`,
-          ),
-        ),
-    }),
+    await resolveModel(spec, io.cwd, { config, env: io.env, onRetry: surface.onModelRetry }),
     opts.record === undefined ? undefined : resolve(io.cwd, opts.record),
   );
   try {
@@ -46,9 +37,7 @@ export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd 
     const result = await startFix(cwd, task, {
       model,
       ...(spec !== undefined ? { modelSpec: absoluteModelSpec(spec, io.cwd) } : {}),
-      approver: surface.approver,
-      progress: surface.progress,
-      stopRequested: surface.stopRequested,
+      ...surface.session,
       config,
     });
     return reportOutcome(result, opts.json === true, surface.style, io);

@@ -50,17 +50,16 @@ export async function resumeCommand(
   });
   const folded = foldJournal(journal.entries);
   const config: Config = folded.ctx.config ?? (await loadConfig(root));
+  const surface = runSurface(io, config, opts);
   const model = await resolveModel(opts.model ?? folded.modelSpec ?? config.model, io.cwd, {
     config,
     env: io.env,
+    onRetry: surface.onModelRetry,
   });
-  const surface = runSurface(io, config, opts);
   try {
     const result = await resumeRun(io.cwd, runId, {
       model,
-      approver: surface.approver,
-      progress: surface.progress,
-      stopRequested: surface.stopRequested,
+      ...surface.session,
       ...(opts.budget !== undefined ? { limits: parseBudget(opts.budget) } : {}),
     });
     if (result.alreadyFinished && !opts.json) surface.out(`Run ${runId} has already ended; nothing to do.`);
