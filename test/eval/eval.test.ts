@@ -25,17 +25,9 @@ function captureIO(): { io: CliIO; out: () => string } {
   return { io, out: () => text };
 }
 
-describe('agentctl eval', () => {
-  it('the built-in suite passes: every scenario observed as expected (exit 0)', async () => {
-    const { io, out } = captureIO();
-    const started = performance.now();
-    const code = await evalCommand({}, io);
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`built-in eval suite: ${seconds}s\n${out()}`);
-    expect(code, out()).toBe(0);
-    expect(out()).toMatch(/(\d+)\/\1 passed/);
-  }, 300_000);
-});
+// The whole built-in suite (`npx agentctl eval`, every scenario must hold) runs in .ci/run after `npm test`:
+// most of its scenarios repeat tests of this suite (e2e scenarios, crash at every failpoint), and on two cores
+// it would take a fifth of the suite's ten-minute budget. The tests below show the eval can fail.
 
 describe('agentctl eval failing and malformed', () => {
   it('with the SCOPE gate sabotaged it exits 1 and names the scenario that caught it', async () => {
