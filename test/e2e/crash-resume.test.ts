@@ -96,8 +96,13 @@ describe('crash and resume', () => {
       runs += 1;
       // Kill this run at random moments, resuming after each kill, until it finishes on its own.
       for (let segment = 0; ; segment++) {
-        const started = await readdir(join(repo, '.agentctl', 'runs')).catch(() => [] as string[]);
-        const args = started.length === 0 ? fixArgs() : ['resume', PIN.AGENTCTL_RUN_ID, '--yes', '--json'];
+        // A run exists once its journal does (a kill during creation leaves only a hidden staging dir).
+        const started = await readdir(join(repo, '.agentctl', 'runs', PIN.AGENTCTL_RUN_ID)).catch(
+          () => [] as string[],
+        );
+        const args = started.includes('journal.jsonl')
+          ? ['resume', PIN.AGENTCTL_RUN_ID, '--yes', '--json']
+          : fixArgs();
         const child = execa('node', [BIN, ...args], {
           cwd: repo,
           reject: false,
