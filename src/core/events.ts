@@ -16,10 +16,12 @@ export type RunEvent =
   | { type: 'green_checked'; verdict: GreenVerdict }
   | {
       type: 'review_decided';
-      decision: 'approve' | 'reject' | 'quit';
+      /** `edit`: the reviewer changed the fix; `diff` is their version, which must pass the gates again. */
+      decision: 'approve' | 'reject' | 'quit' | 'edit';
       patchSha: string;
       by: string;
       reason?: string;
+      diff?: string;
     }
   | { type: 'user_answered'; answer: string }
   | { type: 'committed'; sha: string; branch: string }
@@ -49,7 +51,15 @@ export type Effect =
   | { kind: 'verify_red'; patch: PatchRef }
   | { kind: 'lock_tests'; patch: PatchRef }
   | { kind: 'verify_green'; lock: LockRecord; newTestIds: string[]; fix: PatchRef }
-  | { kind: 'request_review'; patch: PatchRef; testPatch: PatchRef; red: RedVerdict; green: GreenVerdict }
+  | {
+      kind: 'request_review';
+      patch: PatchRef;
+      testPatch: PatchRef;
+      red: RedVerdict;
+      green: GreenVerdict;
+      /** Why the reviewer sees this patch again (their edit was refused or failed GREEN). */
+      notice?: string;
+    }
   | { kind: 'ask_user'; question: string }
   | {
       kind: 'commit';

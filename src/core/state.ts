@@ -41,14 +41,24 @@ interface WithGreen extends WithFix {
   green: GreenVerdict;
 }
 
+/**
+ * A reviewer's edit of a GREEN fix, on its way through apply and GREEN again. If the edit is refused or fails
+ * GREEN, the run returns to REVIEW with the patch it replaced (which was GREEN); the model is not charged for it.
+ */
+export interface PendingEdit {
+  by: string;
+  previous: PatchRef;
+  previousGreen: GreenVerdict;
+}
+
 /** The run, as a discriminated union on `phase`; each phase holds exactly the evidence it has earned. */
 export type RunState =
   | (RunCommon & { phase: 'ORIENT' })
   | (RunCommon & { phase: 'AUTHOR_TEST' })
   | (RunCommon & WithTest & { phase: 'VERIFY_RED' })
   | (RunCommon & WithRed & { phase: 'LOCK' })
-  | (RunCommon & WithLock & { phase: 'AUTHOR_FIX' })
-  | (RunCommon & WithFix & { phase: 'VERIFY_GREEN' })
+  | (RunCommon & WithLock & { phase: 'AUTHOR_FIX'; edit?: PendingEdit })
+  | (RunCommon & WithFix & { phase: 'VERIFY_GREEN'; edit?: PendingEdit })
   | (RunCommon & WithGreen & { phase: 'REVIEW' })
   | (RunCommon & WithGreen & { phase: 'COMMIT'; approvedBy: string })
   | (RunCommon & WithGreen & { phase: 'DONE'; commit: { sha: string; branch: string } })

@@ -11,7 +11,14 @@ import {
   type Proposal,
   type ToolName,
 } from './proposals.js';
-import { initialState, type AuthoringState, type RunStart, type RunState, type StateOf } from './state.js';
+import {
+  initialState,
+  type AuthoringState,
+  type PendingEdit,
+  type RunStart,
+  type RunState,
+  type StateOf,
+} from './state.js';
 import { refusalReason, toolsForPhase } from '../policy/tool-routing.js';
 
 /** The machine's answer to an event: the next state and what the runtime must do. */
@@ -93,6 +100,10 @@ export function transition(prev: RunState, event: RunEvent): Transition {
           { kind: 'verify_green', lock: state.lock, newTestIds: state.red.newTestIds, fix: event.patch },
         );
       }
+      if (state.edit !== undefined) {
+        if (event.type !== 'patch_refused') return unexpected(state, event);
+        return backToReview(state, state.edit, `your edit was refused (${event.rule}): ${event.message}`);
+      }
       if (event.type === 'patch_refused')
         return failAttempt(state, {
           phase: 'AUTHOR_FIX',
@@ -103,8 +114,11 @@ export function transition(prev: RunState, event: RunEvent): Transition {
       return onModelEvent(state, event);
     case 'VERIFY_GREEN': {
       if (event.type !== 'green_checked') return unexpected(state, event);
+      if (!event.verdict.ok && state.edit !== undefined)
+        return backToReview(state, state.edit, `your edit is not GREEN: ${event.verdict.message}`);
       if (event.verdict.ok) {
-        const next: StateOf<'REVIEW'> = { ...state, phase: 'REVIEW', green: event.verdict };
+        const { edit: _edit, ...earned } = state;
+        const next: StateOf<'REVIEW'> = { ...earned, phase: 'REVIEW', green: event.verdict };
         return one(next, {
           kind: 'request_review',
           patch: state.fixPatch,
@@ -139,6 +153,22 @@ export function transition(prev: RunState, event: RunEvent): Transition {
         });
       }
       if (event.decision === 'quit') return { state, effects: [] };
+      if (event.decision === 'edit') {
+        // The reviewer's version goes through scope, apply and GREEN like any fix, from the locked tree.
+        const { fixPatch, green, ...rest } = state;
+        return one(
+          { ...rest, phase: 'AUTHOR_FIX', edit: { by: event.by, previous: fixPatch, previousGreen: green } },
+          {
+            kind: 'apply_patch',
+            patchKind: 'fix',
+            input: {
+              summary: `${fixPatch.summary} (edited by ${event.by} at review)`,
+              diff: event.diff ?? '',
+            },
+            resetTo: state.lock.tree,
+          },
+        );
+      }
       if (event.decision === 'approve') {
         return one(
           { ...state, phase: 'COMMIT', approvedBy: event.by },
@@ -172,6 +202,29 @@ export function transition(prev: RunState, event: RunEvent): Transition {
       return never;
     }
   }
+}
+
+/** A reviewer's edit that did not make it: the GREEN patch it replaced is reviewed again, with the reason. */
+function backToReview(
+  state: StateOf<'AUTHOR_FIX'> | StateOf<'VERIFY_GREEN'>,
+  edit: PendingEdit,
+  notice: string,
+): Transition {
+  const { edit: _edit, ...rest } = state;
+  const next: StateOf<'REVIEW'> = {
+    ...rest,
+    phase: 'REVIEW',
+    fixPatch: edit.previous,
+    green: edit.previousGreen,
+  };
+  return one(next, {
+    kind: 'request_review',
+    patch: edit.previous,
+    testPatch: state.testPatch,
+    red: state.red,
+    green: edit.previousGreen,
+    notice,
+  });
 }
 
 function onModelEvent(state: AuthoringState, event: RunEvent): Transition {

@@ -31,12 +31,16 @@ export interface ReviewRequest {
   testPatch: PatchRef;
   red: RedVerdict;
   green: GreenVerdict;
+  /** Why this patch is shown again: the reviewer's edit was refused or failed GREEN. */
+  notice?: string;
 }
 
 export interface ReviewDecision {
-  decision: 'approve' | 'reject' | 'quit';
+  /** `edit`: `diff` is the reviewer's version of the fix; it goes through scope, apply and GREEN again. */
+  decision: 'approve' | 'reject' | 'quit' | 'edit';
   by: string;
   reason?: string;
+  diff?: string;
 }
 
 /** Decides about a GREEN patch: a person at a terminal, or a policy in CI. */

@@ -6,6 +6,7 @@ import { askModel } from './ask-model.js';
 import { commitRun } from './commit.js';
 import type { RunContext, RunDeps } from './context.js';
 import { saveEvidence } from './evidence-bundle.js';
+import { recountHunks } from './proposal-patch.js';
 import { summarizeBaseline } from './reports.js';
 import { lockTests, runAndRecord, verifyGreen, verifyRed, type ReportMemory } from './verify.js';
 
@@ -64,11 +65,15 @@ export async function executeEffect(
         testPatch: effect.testPatch,
         red: effect.red,
         green: effect.green,
+        ...(effect.notice !== undefined ? { notice: effect.notice } : {}),
       });
+      // A hand-edited diff rarely keeps its hunk counts right; they are recounted, as `git apply --recount` does.
+      const diff =
+        decision.decision === 'edit' && decision.diff !== undefined ? recountHunks(decision.diff) : undefined;
       await deps.journal.append({
         type: 'approval_decided',
         phase: state.phase,
-        payload: { ...decision, patchSha: effect.patch.sha },
+        payload: { ...decision, ...(diff !== undefined ? { diff } : {}), patchSha: effect.patch.sha },
       });
       return {
         type: 'review_decided',
@@ -76,6 +81,7 @@ export async function executeEffect(
         patchSha: effect.patch.sha,
         by: decision.by,
         ...(decision.reason !== undefined ? { reason: decision.reason } : {}),
+        ...(diff !== undefined ? { diff } : {}),
       };
     }
     case 'ask_user':

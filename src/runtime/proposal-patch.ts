@@ -140,6 +140,76 @@ export async function resolveEdits(
 }
 
 /** Applies a unified diff in memory against the current files. */
+/**
+ * Rewrites every `@@ -a,b +c,d @@` header with the counts its body really has, so a diff edited by hand (a
+ * line added or removed without touching the header) still parses. An empty line inside a hunk is read as an
+ * empty context line, since editors strip the single space such lines carry.
+ */
+export function recountHunks(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let header = -1;
+  let oldCount = 0;
+  let newCount = 0;
+  const close = () => {
+    if (header < 0) return;
+    out[header] = out[header]!.replace(
+      /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/,
+      (_m, a: string, c: string) => `@@ -${a},${oldCount} +${c},${newCount} @@`,
+    );
+    header = -1;
+  };
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    const fileHeader = line.startsWith('--- ') && (lines[i + 1] ?? '').startsWith('+++ ');
+    if (line.startsWith('@@ ')) {
+      close();
+      header = out.length;
+      oldCount = 0;
+      newCount = 0;
+      out.push(line);
+      continue;
+    }
+    if (
+      header >= 0 &&
+      !fileHeader &&
+      !line.startsWith('===') &&
+      !line.startsWith('Index:') &&
+      !line.startsWith('diff ')
+    ) {
+      const next = lines[i + 1];
+      const endsHunk =
+        next === undefined ||
+        next.startsWith('===') ||
+        next.startsWith('Index:') ||
+        next.startsWith('diff ') ||
+        (next.startsWith('--- ') && (lines[i + 2] ?? '').startsWith('+++ '));
+      if (line === '' && endsHunk) {
+        close();
+        out.push(line);
+        continue;
+      }
+      const body = line === '' ? ' ' : line;
+      if (body.startsWith(' ')) {
+        oldCount += 1;
+        newCount += 1;
+      } else if (body.startsWith('-')) oldCount += 1;
+      else if (body.startsWith('+')) newCount += 1;
+      else if (!body.startsWith('\\')) {
+        close();
+        out.push(line);
+        continue;
+      }
+      out.push(body);
+      continue;
+    }
+    close();
+    out.push(line);
+  }
+  close();
+  return out.join('\n');
+}
+
 export async function resolveUnifiedDiff(
   text: string,
   read: ReadText,

@@ -39,8 +39,6 @@ export function shortSha(sha: string): string {
   return sha.slice(0, 12);
 }
 
-export const EDIT_NOT_SUPPORTED = 'editing patches is not supported yet; approve or reject';
-
 /**
  * The review of one GREEN patch: its diff with a file list and hunk navigation, the RED and GREEN evidence,
  * and the keys that decide. It only reports the decision; what a rejection means is the core's business.
@@ -49,7 +47,11 @@ export function ReviewScreen({ request, who, onDecision, openEditor, maxHunkLine
   const files = useMemo(() => parseDiff(request.patch.diff), [request.patch.diff]);
   const hunks = useMemo(() => allHunks(files), [files]);
   // Kept in a ref so key events that arrive before React re-renders see the current mode.
-  const state = useRef<ScreenState>({ mode: { kind: 'browse', notice: null }, hunk: 0, details: false });
+  const state = useRef<ScreenState>({
+    mode: { kind: 'browse', notice: request.notice ?? null },
+    hunk: 0,
+    details: false,
+  });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const { rows } = useTerminalSize();
   const short = shortSha(request.patch.sha);
@@ -79,12 +81,17 @@ export function ReviewScreen({ request, who, onDecision, openEditor, maxHunkLine
     set({ mode: { kind: 'editing' } });
     openEditor(request.patch.diff).then(
       (outcome) => {
+        if (outcome.kind === 'changed') {
+          decide(
+            { decision: 'edit', by: who, diff: outcome.text },
+            `✎ edited patch ${short}: it is checked again (scope, then GREEN) before you review it`,
+          );
+          return;
+        }
         const notice =
-          outcome.kind === 'changed'
-            ? `${EDIT_NOT_SUPPORTED} (your edits were not applied)`
-            : outcome.kind === 'unchanged'
-              ? 'viewed in your editor; the patch is unchanged'
-              : outcome.message;
+          outcome.kind === 'unchanged'
+            ? 'the patch is unchanged; approve, reject or edit it'
+            : outcome.message;
         set({ mode: { kind: 'browse', notice } });
       },
       (err: unknown) => set({ mode: { kind: 'browse', notice: `the editor failed: ${String(err)}` } }),
@@ -164,7 +171,7 @@ function Footer({ mode }: { mode: Mode }) {
     case 'decided':
       return <T tone="bold">{mode.summary}</T>;
     case 'editing':
-      return <T tone="dim">showing the patch in your editor…</T>;
+      return <T tone="dim">the patch is open in your editor…</T>;
     case 'reason':
       return (
         <>
@@ -190,7 +197,7 @@ function Footer({ mode }: { mode: Mode }) {
 const KEYS: Array<[string, string]> = [
   ['a', 'approve'],
   ['r', 'reject'],
-  ['e', 'view in $EDITOR'],
+  ['e', 'edit in $EDITOR'],
   ['d', 'details'],
   ['n/p', 'next/prev hunk'],
   ['q', 'quit (resumable)'],

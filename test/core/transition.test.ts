@@ -277,3 +277,77 @@ describe('transition', () => {
     expect(JSON.stringify(before.state)).toBe(frozen);
   });
 });
+
+describe('a reviewer edits the GREEN fix', () => {
+  const toReview: RunEvent[] = [
+    ...toAuthorFix,
+    turn('propose_fix', fixInput),
+    { type: 'patch_applied', patchKind: 'fix', patch: patch('f1') },
+    { type: 'green_checked', verdict: green },
+  ];
+  const edit: RunEvent = {
+    type: 'review_decided',
+    decision: 'edit',
+    patchSha: 'f1',
+    by: 'ada',
+    diff: 'DIFF',
+  };
+
+  it('the edit is applied from the locked tree and must pass GREEN again; then it is reviewed, then committed', () => {
+    const t = run([...toReview, edit]);
+    expect(t.state).toMatchObject({ phase: 'AUTHOR_FIX', attempts: 0, edit: { by: 'ada' } });
+    expect(t.effects).toEqual([
+      {
+        kind: 'apply_patch',
+        patchKind: 'fix',
+        input: { summary: 's (edited by ada at review)', diff: 'DIFF' },
+        resetTo: 'tree1',
+      },
+    ]);
+    const applied = run([...toReview, edit, { type: 'patch_applied', patchKind: 'fix', patch: patch('f2') }]);
+    expect(applied.effects[0]).toMatchObject({ kind: 'verify_green', fix: { sha: 'f2' } });
+    const reviewed = run([
+      ...toReview,
+      edit,
+      { type: 'patch_applied', patchKind: 'fix', patch: patch('f2') },
+      { type: 'green_checked', verdict: green },
+    ]);
+    expect(reviewed.state.phase).toBe('REVIEW');
+    expect('edit' in reviewed.state).toBe(false);
+    expect(reviewed.effects[0]).toMatchObject({ kind: 'request_review', patch: { sha: 'f2' } });
+    // An approval of the old patch no longer counts; the edited one is what gets committed.
+    const approved = transition(reviewed.state, {
+      type: 'review_decided',
+      decision: 'approve',
+      patchSha: 'f2',
+      by: 'ada',
+    });
+    expect(approved.effects[0]).toMatchObject({ kind: 'commit', fixPatch: { sha: 'f2' }, approvedBy: 'ada' });
+  });
+
+  it('an edit that fails GREEN or is refused brings back the GREEN patch it replaced, without an attempt', () => {
+    const failed = run([
+      ...toReview,
+      edit,
+      { type: 'patch_applied', patchKind: 'fix', patch: patch('f2') },
+      { type: 'green_checked', verdict: greenBad },
+    ]);
+    expect(failed.state).toMatchObject({ phase: 'REVIEW', attempts: 0, fixPatch: { sha: 'f1' }, green });
+    expect(failed.effects[0]).toMatchObject({
+      kind: 'request_review',
+      patch: { sha: 'f1' },
+      notice: 'your edit is not GREEN: still failing',
+    });
+    const refused = run([
+      ...toReview,
+      edit,
+      { type: 'patch_refused', patchKind: 'fix', rule: 'locked', message: 'test file is locked' },
+    ]);
+    expect(refused.state).toMatchObject({ phase: 'REVIEW', attempts: 0, fixPatch: { sha: 'f1' } });
+    expect(refused.effects[0]).toMatchObject({
+      notice: 'your edit was refused (locked): test file is locked',
+    });
+    // While an edit is checked, a model turn is not expected.
+    expect(run([...toReview, edit, textTurn]).state.phase).toBe('FAILED');
+  });
+});

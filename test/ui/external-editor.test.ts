@@ -8,10 +8,12 @@ describe('viewing a patch in $EDITOR', () => {
     await expect(externalEditor({ EDITOR: 'true' })(DIFF)).resolves.toEqual({ kind: 'unchanged' });
   });
 
-  it('notices an edit, even through the read-only mode (sed -i replaces the file)', async () => {
+  it('hands back what the user saved (an editor with arguments works), and an emptied file as unchanged', async () => {
     await expect(externalEditor({ EDITOR: 'sed -i -e s/return/RETURN/' })(DIFF)).resolves.toEqual({
       kind: 'changed',
+      text: DIFF.replaceAll('return', 'RETURN'),
     });
+    await expect(externalEditor({ EDITOR: 'truncate -s 0' })(DIFF)).resolves.toEqual({ kind: 'unchanged' });
   });
 
   it('says what to do when there is no editor, or it fails', async () => {

@@ -30,7 +30,7 @@ describe('a 60-column terminal', () => {
     for (const key of [
       '[a] approve',
       '[r] reject',
-      '[e] view in $EDITOR',
+      '[e] edit in $EDITOR',
       '[d] details',
       '[q] quit (resumable)',
     ])

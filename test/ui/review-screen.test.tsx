@@ -1,14 +1,14 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import type { ReviewDecision } from '../../src/runtime/context.js';
+import type { ReviewDecision, ReviewRequest } from '../../src/runtime/context.js';
 import type { EditorOutcome } from '../../src/ui/external-editor.js';
 import { ReviewScreen } from '../../src/ui/review-screen.js';
 import { sampleRequest, tick, waitForFrame } from './helpers.js';
 
 afterEach(cleanup);
 
-function mount(editor?: (diff: string) => Promise<EditorOutcome>) {
+function mount(editor?: (diff: string) => Promise<EditorOutcome>, extra: Partial<ReviewRequest> = {}) {
   const decisions: ReviewDecision[] = [];
   const opened: string[] = [];
   const openEditor =
@@ -20,7 +20,7 @@ function mount(editor?: (diff: string) => Promise<EditorOutcome>) {
         };
   const r = render(
     <ReviewScreen
-      request={sampleRequest()}
+      request={{ ...sampleRequest(), ...extra }}
       who="ada"
       onDecision={(d) => decisions.push(d)}
       openEditor={openEditor}
@@ -110,23 +110,29 @@ describe('review screen', () => {
     expect(decisions).toEqual([]);
   });
 
-  it('e shows the patch in the editor; a changed patch is not used and the screen says so', async () => {
-    const { lastFrame, stdin, decisions, opened } = mount(() => Promise.resolve({ kind: 'changed' }));
+  it('e opens the patch in the editor; a changed patch is an edit decision carrying the new diff', async () => {
+    const edited = sampleRequest().patch.diff.replace('// start', '// begin');
+    const { lastFrame, stdin, decisions, opened } = mount(() =>
+      Promise.resolve({ kind: 'changed', text: edited }),
+    );
     await tick();
     stdin.write('e');
-    await waitForFrame(lastFrame, /editing patches is not supported yet; approve or reject/);
+    await waitForFrame(lastFrame, /✎ edited patch .*checked again/s);
     expect(opened).toEqual([sampleRequest().patch.diff]);
-    expect(decisions).toEqual([]);
-    stdin.write('a');
-    await waitForFrame(lastFrame, /✓ approved/);
+    await vi.waitFor(() => expect(decisions).toEqual([{ decision: 'edit', by: 'ada', diff: edited }]));
   });
 
-  it('e with an unchanged patch is inspection only', async () => {
+  it('e with an unchanged patch decides nothing', async () => {
     const { lastFrame, stdin, decisions } = mount(() => Promise.resolve({ kind: 'unchanged' }));
     await tick();
     stdin.write('e');
-    await waitForFrame(lastFrame, /viewed in your editor; the patch is unchanged/);
+    await waitForFrame(lastFrame, /the patch is unchanged; approve, reject or edit it/);
     expect(decisions).toEqual([]);
+  });
+
+  it('a patch shown again says why (the reviewer’s edit did not make it)', async () => {
+    const { lastFrame } = mount(undefined, { notice: 'your edit is not GREEN: 1 test fails' });
+    await waitForFrame(lastFrame, /your edit is not GREEN: 1 test fails/);
   });
 
   it('d shows full messages, report hashes and the full patch sha', async () => {
