@@ -15,6 +15,8 @@ export interface CommentFacts {
   /** Why the policy left the patch to a human, from the journal's review decision. */
   reviewNote: string | null;
   pushed: { remote: string; branch: string; sha: string } | null;
+  /** The pull request opened from the pushed branch, if any. */
+  pull?: { number: number; url: string } | null;
   /** Where this CI run can be seen, if known (a workflow run URL). */
   runUrl: string | null;
   updatedAt: string;
@@ -73,6 +75,7 @@ export function renderFixComment(f: CommentFacts): string {
   const out: string[] = [commentMarker(f.runId), `### agentctl · ${headline(f)}`, ''];
   out.push(`**Task:** ${escape(firstLine(f.task))}`, '');
   if (s.phase === 'DONE') {
+    if (f.pull != null) out.push(`Opened pull request #${f.pull.number}: ${f.pull.url}`, '');
     if (f.pushed !== null) {
       out.push(
         `Pushed to \`${f.pushed.branch}\` on \`${f.pushed.remote}\`. To take it:`,

@@ -23,6 +23,12 @@ export interface EventFacts {
   source: FixRequest['source'] | null;
   /** A number whose text must be fetched from the API (workflow_dispatch with only an issue number). */
   fetchIssue: number | null;
+  /** A short human title for a pull request (the issue's title, the failed check's name). */
+  title: string | null;
+  /** True when the target is an issue (a merged fix closes it), false for a pull request. */
+  targetIsIssue: boolean;
+  /** The branch a fix should go into: the failing pull request's branch, else the repository's default. */
+  baseBranch: string | null;
 }
 
 const Issue = z.looseObject({
@@ -33,7 +39,7 @@ const Issue = z.looseObject({
 });
 const PullRefs = z.array(z.looseObject({ number: z.number().int().positive() })).optional();
 const Payload = z.looseObject({
-  repository: z.looseObject({ full_name: z.string() }).optional(),
+  repository: z.looseObject({ full_name: z.string(), default_branch: z.string().optional() }).optional(),
   issue: Issue.optional(),
   comment: z.looseObject({ body: z.string().nullish() }).optional(),
   pull_request: z.looseObject({ number: z.number().int().positive() }).optional(),
@@ -43,6 +49,7 @@ const Payload = z.looseObject({
       conclusion: z.string().nullish(),
       head_sha: z.string().optional(),
       output: z.looseObject({ title: z.string().nullish(), summary: z.string().nullish() }).optional(),
+      check_suite: z.looseObject({ head_branch: z.string().nullish() }).optional(),
       pull_requests: PullRefs,
     })
     .optional(),
@@ -100,9 +107,14 @@ export function factsFromEvent(eventName: string, raw: unknown): EventFacts {
     task: null,
     source: null,
     fetchIssue: null,
+    title: null,
+    targetIsIssue: false,
+    baseBranch: p.repository?.default_branch ?? null,
   };
   if (p.issue !== undefined) {
     facts.target = p.issue.number;
+    facts.title = `fix #${p.issue.number}: ${p.issue.title}`;
+    facts.targetIsIssue = p.issue.pull_request === undefined || p.issue.pull_request === null;
     const asked = p.comment !== undefined ? commandInComment(p.comment.body ?? '') : undefined;
     if (asked === null) return facts; // a comment that is not addressed to agentctl
     facts.task = issueTask(p.issue.number, p.issue.title, p.issue.body ?? '', asked);
@@ -118,6 +130,8 @@ export function factsFromEvent(eventName: string, raw: unknown): EventFacts {
     if (conclusion !== 'failure') return facts;
     const name = check?.name ?? run?.name ?? 'a check';
     const sha = check?.head_sha ?? run?.head_sha ?? 'the head commit';
+    facts.title = `make "${name}" pass`;
+    facts.baseBranch = run?.head_branch ?? check?.check_suite?.head_branch ?? facts.baseBranch;
     const parts = [
       `The check "${name}" fails at ${sha}${run?.head_branch ? ` on branch ${run.head_branch}` : ''}. ` +
         'Find the behavior that makes it fail, show it with a test that fails for that reason, then fix it.',
@@ -136,6 +150,7 @@ export function factsFromEvent(eventName: string, raw: unknown): EventFacts {
       facts.source = 'dispatch';
     }
     facts.target = positive(p.inputs.pr) ?? positive(p.inputs.issue) ?? facts.target;
+    facts.targetIsIssue = positive(p.inputs.pr) === null && positive(p.inputs.issue) !== null;
     if (facts.task === null) facts.fetchIssue = positive(p.inputs.issue);
   }
   return facts;

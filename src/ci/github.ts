@@ -23,6 +23,17 @@ export interface GitHubClient {
   listComments(repo: string, issue: number): Promise<IssueComment[]>;
   createComment(repo: string, issue: number, body: string): Promise<IssueComment>;
   updateComment(repo: string, id: number, body: string): Promise<IssueComment>;
+  /** The pull request (open or closed) whose head is `branch` of this repository, or null. */
+  findPull(repo: string, branch: string): Promise<PullRef | null>;
+  createPull(
+    repo: string,
+    pull: { title: string; head: string; base: string; body: string },
+  ): Promise<PullRef>;
+}
+
+export interface PullRef {
+  number: number;
+  url: string;
 }
 
 function split(repo: string): { owner: string; repo: string } {
@@ -104,6 +115,24 @@ export async function octokitClient(token: string, baseUrl: string): Promise<Git
           body,
         });
         return toComment(data);
+      }),
+    findPull: (repo, branch) =>
+      call(`look for a pull request from ${branch} in ${repo}`, async () => {
+        const { owner, repo: name } = split(repo);
+        const { data } = await octokit.rest.pulls.list({
+          owner,
+          repo: name,
+          head: `${owner}:${branch}`,
+          state: 'all',
+        });
+        const found = data[0];
+        return found === undefined ? null : { number: found.number, url: found.html_url };
+      }),
+    createPull: (repo, pull) =>
+      call(`open a pull request from ${pull.head} into ${pull.base} in ${repo}`, async () => {
+        const { title, head, base, body } = pull;
+        const { data } = await octokit.rest.pulls.create({ ...split(repo), title, head, base, body });
+        return { number: data.number, url: data.html_url };
       }),
     updateComment: (repo, id, body) =>
       call(`update comment ${id} in ${repo}`, async () => {

@@ -19,6 +19,11 @@ export const PublishPlan = z.strictObject({
   target: z.number().int().positive().nullable(),
   /** The git remote to push the run's branch to, or null for no push. */
   remote: z.string().nullable(),
+  /** Open a pull request from the pushed branch into this branch (null: none). */
+  pullBase: z.string().nullable().default(null),
+  pullTitle: z.string().nullable().default(null),
+  /** An issue the pull request closes when merged. */
+  closes: z.number().int().positive().nullable().default(null),
 });
 export type PublishPlan = z.infer<typeof PublishPlan>;
 
@@ -41,6 +46,7 @@ export interface PublishOutcome {
   /** Set when the run has nothing to publish yet (still running, interrupted) or no plan. */
   skipped: string | null;
   pushed: { remote: string; branch: string; sha: string; result: PushResult | 'journaled' } | null;
+  pull: { number: number; url: string; created: boolean } | null;
   comment: { id: number; url: string; created: boolean } | null;
   /** The comment's Markdown (also when there is no comment to post), for the job summary. */
   report: string | null;
@@ -62,6 +68,21 @@ function reviewNote(entries: readonly JournalEntry[]): string | null {
     if (event?.type === 'review_decided') return event.reason ?? null;
   }
   return null;
+}
+
+/** The API client and a repository name, or an error that says which is missing and how to supply it. */
+function needGitHub(deps: PublishDeps, plan: PublishPlan, what: string): GitHubClient {
+  if (plan.repo === null)
+    throw new UsageError(
+      `${what} needs the repository name.`,
+      'Pass --repo owner/name (Actions sets GITHUB_REPOSITORY).',
+    );
+  if (deps.github === null)
+    throw new UsageError(
+      `${what} needs a GitHub token, and GITHUB_TOKEN is not set.`,
+      'In a workflow: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}. The run itself is journaled; publish again with agentctl resume.',
+    );
+  return deps.github;
 }
 
 /** Finds the run's comment by its marker and updates it, or creates it; retried calls never post twice. */
@@ -105,7 +126,7 @@ export async function publishRun(root: string, runId: string, deps: PublishDeps)
     lock = await acquireRunLock(runDir(root, runId));
     const entries = opened.entries;
     const folded = foldJournal(entries);
-    const none: PublishOutcome = { skipped: null, pushed: null, comment: null, report: null };
+    const none: PublishOutcome = { skipped: null, pushed: null, pull: null, comment: null, report: null };
     if (folded.publish === null) return { ...none, skipped: 'this run was not started by ci fix' };
     const plan = PublishPlan.parse(folded.publish);
     const state = folded.state;
@@ -141,6 +162,36 @@ export async function publishRun(root: string, runId: string, deps: PublishDeps)
       }
     }
 
+    let pull: PublishOutcome['pull'] = null;
+    if (pushed !== null && plan.pullBase !== null) {
+      const github = needGitHub(deps, plan, 'opening a pull request');
+      const input = { repo: plan.repo!, head: pushed.branch, base: plan.pullBase };
+      const key = opKey(runId, 'pull', input);
+      const done = lastResult(entries, key) as { number: number; url: string } | null;
+      if (done !== null) {
+        pull = { number: done.number, url: done.url, created: false };
+      } else {
+        await append('publish_intent', key, { step: 'pull', ...input });
+        // Looked up first: a pull request opened before a crash (or by an earlier attempt) is the one.
+        const found = await github.findPull(input.repo, input.head);
+        const title = plan.pullTitle ?? `agentctl: ${folded.ctx.task.split('\n')[0]!.slice(0, 60)}`;
+        const body = [
+          `${commentMarker(runId)}`,
+          `The fix from agentctl run \`${runId}\`: a test that failed on the base code (RED) and a change that makes it and the whole suite pass (GREEN). The evidence is in the commit's \`Agentctl-*\` trailers.`,
+          ...(plan.closes !== null ? ['', `Closes #${plan.closes}.`] : []),
+        ].join('\n');
+        const made = found ?? (await github.createPull(input.repo, { ...input, title, body }));
+        await append('publish_result', key, {
+          step: 'pull',
+          number: made.number,
+          url: made.url,
+          created: found === null,
+        });
+        deps.note(`${found === null ? 'opened' : 'found'} pull request #${made.number}: ${made.url}`);
+        pull = { ...made, created: found === null };
+      }
+    }
+
     const body = renderFixComment({
       runId,
       task: folded.ctx.task,
@@ -148,21 +199,13 @@ export async function publishRun(root: string, runId: string, deps: PublishDeps)
       paused,
       reviewNote: paused === 'awaiting_review' ? reviewNote(entries) : null,
       pushed: pushed === null ? null : { remote: pushed.remote, branch: pushed.branch, sha: pushed.sha },
+      pull: pull === null ? null : { number: pull.number, url: pull.url },
       runUrl: deps.runUrl,
       updatedAt: deps.now().toISOString(),
     });
     let comment: PublishOutcome['comment'] = null;
     if (plan.target !== null) {
-      if (plan.repo === null)
-        throw new UsageError(
-          'ci fix has an issue or pull request to comment on but no repository name.',
-          'Pass --repo owner/name (Actions sets GITHUB_REPOSITORY).',
-        );
-      if (deps.github === null)
-        throw new UsageError(
-          `commenting on #${plan.target} needs a GitHub token, and GITHUB_TOKEN is not set.`,
-          'In a workflow: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}. The run itself is journaled; publish again with agentctl resume.',
-        );
+      const github = needGitHub(deps, plan, `commenting on #${plan.target}`);
       const key = opKey(runId, 'comment', { repo: plan.repo, target: plan.target });
       await append('publish_intent', key, {
         step: 'comment',
@@ -170,7 +213,7 @@ export async function publishRun(root: string, runId: string, deps: PublishDeps)
         target: plan.target,
         bodySha: sha256Hex(body),
       });
-      const done = await upsertComment(deps.github, plan.repo, plan.target, runId, body, deps);
+      const done = await upsertComment(github, plan.repo!, plan.target, runId, body, deps);
       await append('publish_result', key, {
         step: 'comment',
         id: done.comment.id,
@@ -183,7 +226,7 @@ export async function publishRun(root: string, runId: string, deps: PublishDeps)
       );
       comment = { id: done.comment.id, url: done.comment.url, created: done.created };
     }
-    return { skipped: null, pushed, comment, report: body };
+    return { skipped: null, pushed, pull, comment, report: body };
   } finally {
     await opened.writer.close();
     await lock?.release();

@@ -232,3 +232,12 @@ export async function pushToBranch(
   await raw(root, ['push', '--quiet', `--force-with-lease=${ref}:${tip}`, remote, `${sha}:${ref}`]);
   return 'replaced';
 }
+
+/** The branch HEAD is on, or '' when HEAD is detached. */
+export async function currentBranch(root: string): Promise<string> {
+  try {
+    return (await gitAt(root).raw(['symbolic-ref', '--short', '-q', 'HEAD'])).trim();
+  } catch {
+    return '';
+  }
+}

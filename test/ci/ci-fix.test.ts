@@ -104,7 +104,7 @@ describe('agentctl ci fix', () => {
     const summary = join(repo, '..', `summary-${Date.now()}.md`);
     dirs.push(summary);
     const first = await agentctl(
-      fixArgs('--json'),
+      fixArgs('--json', '--open-pr'),
       repo,
       actionsEnv('1001', { GITHUB_STEP_SUMMARY: summary }),
     );
@@ -119,6 +119,14 @@ describe('agentctl ci fix', () => {
     expect(body).toContain('<!-- agentctl:run=gh-1001-7 -->');
     expect(body).toContain(String(result.commit).slice(0, 12));
     expect(body).toContain('git fetch origin agentctl/gh-1001-7');
+    // --open-pr: one pull request from the pushed branch into the branch the job ran on, closing the issue.
+    const base = await gitOut(repo, ['symbolic-ref', '--short', 'HEAD']);
+    expect(gh.pulls(REPO)).toMatchObject([
+      { head: { label: 'acme:agentctl/gh-1001-7' }, base: { ref: base } },
+    ]);
+    expect(gh.pulls(REPO)[0]!.body).toContain('Closes #7.');
+    expect(gh.pulls(REPO)[0]!.title).toBe('agentctl: fix #7: average() of an empty list is NaN');
+    expect(body).toContain(`Opened pull request #${gh.pulls(REPO)[0]!.number}`);
     expect(body).toContain('**RED**');
     expect(body).toContain('/actions/runs/1001/attempts/1');
     // The job summary shows the same report.
@@ -157,13 +165,18 @@ describe('agentctl ci fix', () => {
 
     // A re-run of the same workflow run (attempt 2): the journaled run is continued and its comment updated.
     const before = posts();
-    const again = await agentctl(fixArgs('--json'), repo, actionsEnv('1001', { GITHUB_RUN_ATTEMPT: '2' }));
+    const again = await agentctl(
+      fixArgs('--json', '--open-pr'),
+      repo,
+      actionsEnv('1001', { GITHUB_RUN_ATTEMPT: '2' }),
+    );
     expect(again.exitCode, again.stdout.slice(-2000) + again.stderr).toBe(0);
     expect(resultLine(again.stdout).commit).toBe(result.commit);
     expect(posts()).toBe(before);
     expect(gh.requests.at(-1)?.method).toBe('PATCH');
     expect(botComments(ISSUE)).toHaveLength(1);
     expect(botComments(ISSUE)[0]!.body).toContain('/actions/runs/1001/attempts/2');
+    expect(gh.pulls(REPO)).toHaveLength(1);
     expect(gh.comments(REPO, ISSUE).find((c) => c.user.login === 'octocat')?.body).toContain(
       'quoting the bot',
     );

@@ -1,6 +1,6 @@
 // A loopback server speaking the part of the GitHub REST API that issue and PR comments use, for the real
-// @octokit/rest client: read an issue, list (paginated), create and update its comments, with token checks and
-// injected failures.
+// @octokit/rest client: read an issue, list (paginated), create and update its comments, list and open pull
+// requests, with token checks and injected failures.
 import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +30,8 @@ export interface MockGitHub {
   token: string;
   /** Every request, in order, including rejected ones. */
   requests: MockRequest[];
+  /** The pull requests opened through the API, oldest first. */
+  pulls(repo: string): MockPull[];
   /** The comments on an issue, oldest first; `repo` is "owner/name". */
   comments(repo: string, issue: number): MockComment[];
   addIssue(
@@ -55,6 +57,19 @@ const DOCS = 'https://docs.github.com/rest';
 const ISSUE = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)$/;
 const COMMENTS = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/;
 const COMMENT = /^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/;
+const PULLS = /^\/repos\/([^/]+\/[^/]+)\/pulls$/;
+
+/** A pull request as the mock keeps it (GitHub's shape, trimmed to what a bot reads). */
+export interface MockPull {
+  number: number;
+  title: string;
+  body: string | null;
+  draft: boolean;
+  state: 'open';
+  html_url: string;
+  head: { ref: string; label: string };
+  base: { ref: string };
+}
 
 /**
  * Starts the server on 127.0.0.1 with an ephemeral port. Authentication comes first (401 on a missing or wrong
@@ -64,6 +79,7 @@ export async function startMockGitHub(opts: { token?: string; login?: string } =
   const token = opts.token ?? `ghs_mocktoken_${randomBytes(8).toString('hex')}`;
   const login = opts.login ?? 'agentctl-bot';
   const issues = new Map<string, Issue>();
+  const pulls = new Map<string, MockPull[]>();
   const byId = new Map<number, { comment: MockComment; issue: Issue }>();
   const requests: MockRequest[] = [];
   const faults: Array<{ method: string; path: RegExp; status: number; times: number }> = [];
@@ -131,6 +147,54 @@ export async function startMockGitHub(opts: { token?: string; login?: string } =
       const items = issue.comments.slice((page - 1) * perPage, page * perPage);
       return send(res, 200, items, links.length > 0 ? { link: links.join(', ') } : {});
     }
+    if ((m = path.match(PULLS)) && (method === 'GET' || method === 'POST')) {
+      const repo = m[1]!;
+      const owner = repo.split('/')[0]!;
+      const list = pulls.get(repo) ?? [];
+      if (method === 'GET') {
+        const head = query.head;
+        return send(res, 200, head === undefined ? list : list.filter((p) => p.head.label === head));
+      }
+      const b = body as { title?: unknown; head?: unknown; base?: unknown; body?: unknown; draft?: unknown };
+      if (typeof b?.title !== 'string' || typeof b.head !== 'string' || typeof b.base !== 'string')
+        return invalid(res, 'PullRequest');
+      const label = b.head.includes(':') ? b.head : `${owner}:${b.head}`;
+      if (list.some((p) => p.head.label === label && p.base.ref === b.base)) {
+        const errors = [
+          { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${label}.` },
+        ];
+        return send(res, 422, {
+          message: 'Validation Failed',
+          errors,
+          documentation_url: DOCS,
+          status: '422',
+        });
+      }
+      // Pull requests and issues share one sequence of numbers, as on GitHub.
+      const taken = [...issues.keys()]
+        .filter((k) => k.startsWith(`${repo}#`))
+        .map((k) => Number(k.split('#')[1]));
+      const number = Math.max(100, ...taken) + 1;
+      const issue: Issue = {
+        title: b.title,
+        body: typeof b.body === 'string' ? b.body : null,
+        pullRequest: true,
+        comments: [],
+      };
+      issues.set(`${repo}#${number}`, issue);
+      const pull: MockPull = {
+        number,
+        title: b.title,
+        body: issue.body,
+        draft: b.draft === true,
+        state: 'open',
+        html_url: issueUrl(repo, number, issue),
+        head: { ref: label.split(':')[1]!, label },
+        base: { ref: b.base },
+      };
+      pulls.set(repo, [...list, pull]);
+      return send(res, 201, pull);
+    }
     if ((m = path.match(COMMENT)) && method === 'PATCH') {
       const found = byId.get(Number(m[2]));
       if (!found) return fail(res, 404);
@@ -179,6 +243,7 @@ export async function startMockGitHub(opts: { token?: string; login?: string } =
     url,
     token,
     requests,
+    pulls: (repo) => pulls.get(repo) ?? [],
     comments: (repo, issue) => issues.get(`${repo}#${issue}`)?.comments ?? [],
     addIssue: (repo, n, fields) =>
       void issues.set(`${repo}#${n}`, {

@@ -16,6 +16,8 @@ export interface CiFixFlags {
   runId?: string;
   maxLines?: number;
   json?: boolean;
+  /** true: open a pull request into the detected base branch; a string: into that branch. */
+  openPr?: boolean | string;
 }
 
 // As run-store accepts them (runs list shows only such names).
@@ -89,17 +91,39 @@ export async function publishPlanned(
   }
 }
 
+/** What `ci fix` works on and where it reports, from the command line, the API and the event. */
+interface Resolved {
+  task: string | null;
+  why: string;
+  repo: string | null;
+  target: number | null;
+  /** For a pull request: its title, the issue it closes, and the branch it goes into (if known). */
+  title: string | null;
+  closes: number | null;
+  baseBranch: string | null;
+}
+
 /** Where the task comes from: the argument, an issue fetched by number, or the Actions event. */
-async function resolveRequest(
-  task: string | undefined,
-  flags: CiFixFlags,
-  io: CliIO,
-): Promise<{ task: string | null; why: string; repo: string | null; target: number | null }> {
+async function resolveRequest(task: string | undefined, flags: CiFixFlags, io: CliIO): Promise<Resolved> {
   const { readEvent, issueTask } = await import('../../ci/fix-request.js');
   const event = task === undefined || flags.pr === undefined ? await readEvent(io.env) : null;
   const repo = flags.repo ?? (io.env.GITHUB_REPOSITORY || null) ?? event?.repo ?? null;
   const target = flags.pr ?? flags.issue ?? event?.target ?? null;
-  if (task !== undefined && task.trim() !== '') return { task: task.trim(), why: 'argument', repo, target };
+  const fromEvent = {
+    repo,
+    target,
+    title: event?.title ?? null,
+    closes: flags.pr === undefined && event?.targetIsIssue === true ? target : null,
+    baseBranch: event?.baseBranch ?? null,
+  };
+  if (task !== undefined && task.trim() !== '')
+    return {
+      ...fromEvent,
+      task: task.trim(),
+      why: 'argument',
+      title: task.trim().split('\n')[0]!.slice(0, 60),
+      closes: flags.issue ?? fromEvent.closes,
+    };
   const fetch = flags.issue ?? event?.fetchIssue ?? null;
   if (fetch !== null) {
     const token = githubToken(io.env);
@@ -111,16 +135,21 @@ async function resolveRequest(
     const { octokitClient } = await import('../../ci/github.js');
     const github = await octokitClient(token, io.env.GITHUB_API_URL || 'https://api.github.com');
     const issue = await github.getIssue(repo, fetch);
-    return { task: issueTask(fetch, issue.title, issue.body), why: `issue #${fetch}`, repo, target };
+    return {
+      ...fromEvent,
+      task: issueTask(fetch, issue.title, issue.body),
+      why: `issue #${fetch}`,
+      title: `fix #${fetch}: ${issue.title}`,
+      closes: issue.isPullRequest ? null : fetch,
+    };
   }
   if (event !== null && event.task !== null)
-    return { task: event.task, why: `${event.event || 'event'} ${event.source}`, repo, target };
+    return { ...fromEvent, task: event.task, why: `${event.event || 'event'} ${event.source}` };
   if (event !== null)
     return {
+      ...fromEvent,
       task: null,
       why: `the ${event.event || 'GitHub'} event asks for nothing to fix (no "/agentctl fix" comment, no failed check)`,
-      repo,
-      target,
     };
   throw new UsageError(
     'ci fix needs a task.',
@@ -136,15 +165,14 @@ async function resolveRequest(
  */
 export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, io: CliIO): Promise<number> {
   // Loaded here, not at start, so `agentctl --help` stays fast.
-  const [{ repoRoot }, { loadConfig }, { journalPath }, { readJournal }, { foldJournal }] = await Promise.all(
-    [
+  const [{ repoRoot, currentBranch }, { loadConfig }, { journalPath }, { readJournal }, { foldJournal }] =
+    await Promise.all([
       import('../../git/repo.js'),
       import('../../policy/config.js'),
       import('../../journal/run-store.js'),
       import('../../journal/journal-file.js'),
       import('../../runtime/fold.js'),
-    ],
-  );
+    ]);
   const [{ absoluteModelSpec, resolveModel }, { reportOutcome }, { runSurface }] = await Promise.all([
     import('../../model/resolve.js'),
     import('../outcome.js'),
@@ -188,7 +216,31 @@ export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, 
         `commenting on #${target} needs a GitHub token, and GITHUB_TOKEN is not set.`,
         'In a workflow: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}; or pass --no-comment.',
       );
-    const plan = { repo: request.repo, target, remote: flags.push ? flags.remote : null };
+    let pullBase: string | null = null;
+    if (flags.openPr !== undefined && flags.openPr !== false) {
+      if (!flags.push) throw new UsageError('--open-pr needs the branch pushed; drop --no-push.');
+      pullBase =
+        typeof flags.openPr === 'string'
+          ? flags.openPr
+          : (request.baseBranch ?? ((await currentBranch(root)) || null));
+      if (pullBase === null)
+        throw new UsageError(
+          'cannot tell which branch the pull request should go into (HEAD is detached).',
+          'Name it: --open-pr main',
+        );
+      if (githubToken(io.env) === null)
+        throw new UsageError('--open-pr needs a GitHub token, and GITHUB_TOKEN is not set.');
+      if (request.repo === null)
+        throw new UsageError('--open-pr needs the repository name.', 'Pass --repo owner/name.');
+    }
+    const plan = {
+      repo: request.repo,
+      target,
+      remote: flags.push ? flags.remote : null,
+      pullBase,
+      pullTitle: request.title === null ? null : `agentctl: ${request.title}`,
+      closes: request.closes,
+    };
     if (target !== null && plan.repo === null)
       throw new UsageError(
         `commenting on #${target} needs the repository name.`,
@@ -250,6 +302,10 @@ export function registerCiFix(ci: Command, io: CliIO, result: { code: number }):
     .option('--remote <name>', 'git remote to push the branch to', 'origin')
     .option('--no-push', 'commit locally only')
     .option('--no-comment', 'do not comment (no token needed)')
+    .option(
+      '--open-pr [base]',
+      "open a pull request from the pushed branch (default base: the failing PR's branch, else the current one)",
+    )
     .option(
       '--run-id <id>',
       'run id (default: gh-<GITHUB_RUN_ID>[-<number>], so a re-run finds its run)',
