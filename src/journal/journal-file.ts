@@ -1,4 +1,4 @@
-import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { JournalError } from '../errors.js';
@@ -155,8 +155,9 @@ export async function createJournal(
   const parent = dirname(dir);
   const staging = join(parent, `.creating-${basename(dir)}`);
   try {
-    // What a crashed creation left behind holds nothing that was ever acted on.
+    // What a crashed creation left behind holds nothing that was ever acted on: this id's, and any a day old.
     await rm(staging, { recursive: true, force: true });
+    await removeStaleStaging(parent);
     await mkdirDurable(staging);
   } catch (error) {
     throw ioError(`cannot create journal ${file}`, error);
@@ -183,6 +184,19 @@ export async function createJournal(
   }
   await syncDir(parent);
   return entry;
+}
+
+async function removeStaleStaging(parent: string): Promise<void> {
+  const names = await readdir(parent).catch(() => [] as string[]);
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of names.filter((n) => n.startsWith('.creating-'))) {
+    const dir = join(parent, name);
+    const age = await stat(dir).then(
+      (s) => s.mtimeMs,
+      () => Date.now(),
+    );
+    if (age < dayAgo) await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Reads and verifies a journal without changing it; a torn last line is reported, not cut. */

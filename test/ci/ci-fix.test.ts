@@ -223,8 +223,10 @@ describe('agentctl ci fix', () => {
     expect(killed.signal).toBe('SIGKILL');
     const marker = '<!-- agentctl:run=gh-3003-7 -->';
     expect(botComments(ISSUE).filter((c) => c.body.includes(marker))).toHaveLength(1);
-    const rerun = await agentctl(fixArgs(), repo, actionsEnv('3003'));
+    // The re-run asks for no push: the run keeps the publishing it was started with, and says so.
+    const rerun = await agentctl(fixArgs('--no-push'), repo, actionsEnv('3003'));
     expect(rerun.exitCode, rerun.stdout.slice(-2000) + rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain('keeps the publishing it started with (push to origin');
     expect(botComments(ISSUE).filter((c) => c.body.includes(marker))).toHaveLength(1);
   });
 

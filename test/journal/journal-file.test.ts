@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -228,11 +228,23 @@ describe('createJournal', () => {
     expect(entries.map((e) => e.type)).toEqual(['run_started']);
     expect(await readdir(runs)).toEqual(['r1']);
 
+    // Staging dirs of other ids are removed once they are a day old, not before (a creation may be under way).
+    await mkdir(join(runs, '.creating-old'));
+    await mkdir(join(runs, '.creating-young'));
+    const twoDaysAgo = new Date(Date.now() - 48 * 3600 * 1000);
+    await utimes(join(runs, '.creating-old'), twoDaysAgo, twoDaysAgo);
+    await createJournal(join(runs, 'r2', 'journal.jsonl'), {
+      type: 'run_started',
+      phase: 'ORIENT',
+      payload: {},
+    });
+    expect((await readdir(runs)).sort()).toEqual(['.creating-young', 'r1', 'r2']);
+
     // A second run under the same id is refused, and the first is untouched.
     await expect(
       createJournal(file, { type: 'run_started', phase: 'ORIENT', payload: { task: 'other' } }),
     ).rejects.toThrow(JournalError);
     expect((await readJournal(file)).entries).toHaveLength(1);
-    expect(await readdir(runs)).toEqual(['r1']);
+    expect((await readdir(runs)).sort()).toEqual(['.creating-young', 'r1', 'r2']);
   });
 });

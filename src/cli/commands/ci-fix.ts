@@ -103,6 +103,19 @@ interface Resolved {
   baseBranch: string | null;
 }
 
+function describePlan(plan: {
+  repo: string | null;
+  target: number | null;
+  remote: string | null;
+  pullBase: string | null;
+}): string {
+  return [
+    plan.remote !== null ? `push to ${plan.remote}` : 'no push',
+    plan.pullBase !== null ? `pull request into ${plan.pullBase}` : 'no pull request',
+    plan.target !== null ? `comment on ${plan.repo ?? '?'}#${plan.target}` : 'no comment',
+  ].join(', ');
+}
+
 /** Where the task comes from: the argument, an issue fetched by number, or the Actions event. */
 async function resolveRequest(task: string | undefined, flags: CiFixFlags, io: CliIO): Promise<Resolved> {
   const { readEvent, issueTask } = await import('../../ci/fix-request.js');
@@ -257,6 +270,15 @@ export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, 
         onRetry: surface.onModelRetry,
       });
       if (!flags.json) surface.out(surface.style.bold(`agentctl ci fix · continuing run ${runId}`));
+      // The run publishes where it was planned to when it started; say so if this invocation asks otherwise.
+      const { canonicalJson } = await import('../../journal/canonical.js');
+      const { PublishPlan } = await import('../../ci/publish.js');
+      const planned = PublishPlan.safeParse(folded.publish);
+      if (planned.success && canonicalJson(planned.data) !== canonicalJson(PublishPlan.parse(plan)))
+        io.stderr.write(
+          `agentctl ci fix: run ${runId} keeps the publishing it started with (${describePlan(planned.data)}); ` +
+            'flags that differ apply to a new run id (--run-id).\n',
+        );
       const { resumeRun } = await import('../../runtime/resume.js');
       result = await resumeRun(io.cwd, runId!, { model, ...surface.session });
     } else {
