@@ -255,28 +255,23 @@ describe('agentctl ci fix: where the task comes from', () => {
     const event = join(repo, '..', `event-${Date.now()}.json`);
     dirs.push(event);
     gh.addIssue(REPO, 9, { title: 'average', body: 'empty lists' });
-    await writeFile(
-      event,
-      JSON.stringify({
-        repository: { full_name: REPO },
-        issue: { number: 9, title: 'average', body: 'empty lists' },
-        comment: { body: 'Thanks! Looks fine to me.' },
-      }),
-    );
+    const commentEvent = (body: string) =>
+      writeFile(
+        event,
+        JSON.stringify({
+          repository: { full_name: REPO },
+          issue: { number: 9, title: 'average', body: 'empty lists' },
+          comment: { body },
+        }),
+      );
+    await commentEvent('Thanks! Looks fine to me.');
     const env = actionsEnv('5005', { GITHUB_EVENT_PATH: event, GITHUB_EVENT_NAME: 'issue_comment' });
     const idle = await agentctl(['ci', 'fix', '--model', cassette], repo, env);
     expect(idle.exitCode, idle.stderr).toBe(0);
     expect(idle.stdout).toContain('Nothing to fix');
     expect(botComments(9)).toHaveLength(0);
 
-    await writeFile(
-      event,
-      JSON.stringify({
-        repository: { full_name: REPO },
-        issue: { number: 9, title: 'average', body: 'empty lists' },
-        comment: { body: '/agentctl fix average([]) should be 0' },
-      }),
-    );
+    await commentEvent('/agentctl fix average([]) should be 0');
     const r = await agentctl(['ci', 'fix', '--model', cassette, '--no-push', '--json'], repo, env);
     expect(r.exitCode, r.stdout.slice(-2000) + r.stderr).toBe(0);
     expect(botComments(9)).toHaveLength(1);
