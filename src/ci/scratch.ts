@@ -3,7 +3,7 @@ import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { linkDependencies } from '../../sandbox/deps-link.js';
 import { runTests, type TestRun } from '../../gates/run-tests.js';
-import { ensureWorktree, gitAt, removeWorktree } from '../git/repo.js';
+import { ensureWorktree, raw, removeWorktree } from '../git/repo.js';
 import type { Config } from '../policy/config-schema.js';
 import { worktreesRoot } from '../runtime/cache-dir.js';
 
@@ -30,7 +30,7 @@ export async function closeScratch(scratch: Scratch): Promise<void> {
 
 /** Makes `paths` in the scratch worktree exactly as they are in commit `sha` (binary-safe). */
 export async function checkoutPaths(scratch: Scratch, sha: string, paths: readonly string[]): Promise<void> {
-  if (paths.length > 0) await gitAt(scratch.dir).raw(['checkout', sha, '--', ...paths]);
+  if (paths.length > 0) await raw(scratch.dir, ['checkout', sha, '--', ...paths]);
 }
 
 /** Runs `files` (the whole suite when empty) in the scratch worktree, sandboxed as the config says. */

@@ -29,18 +29,29 @@ function gitEnv(): Record<string, string> {
   return base;
 }
 
-async function raw(dir: string, args: string[], env?: Record<string, string>): Promise<string> {
-  try {
-    return await gitAt(dir, env).raw(args);
-  } catch (err) {
-    throw new GitError(`git ${args.join(' ')} failed in ${dir}: ${(err as Error).message.trim()}`);
+/**
+ * Runs one git command and returns its stdout. Commands that change the worktree or refs print nothing, and
+ * simple-git waits 50 ms after any silent command before it resolves (its completion detection); at a dozen
+ * such calls per gated cycle that was most of the runtime's own overhead, so these go through execa.
+ */
+export async function raw(dir: string, args: string[], env?: Record<string, string>): Promise<string> {
+  const run = await execa('git', args, {
+    cwd: dir,
+    reject: false,
+    stripFinalNewline: false,
+    ...(env === undefined ? {} : { env: { ...gitEnv(), ...env }, extendEnv: false }),
+  });
+  if (run.failed) {
+    const why = (run.stderr || run.stdout || (run.shortMessage ?? '')).trim();
+    throw new GitError(`git ${args.join(' ')} failed in ${dir}: ${why}`);
   }
+  return run.stdout;
 }
 
 /** The repository's top level, or a usage error that says how to get one. */
 export async function repoRoot(cwd: string): Promise<string> {
   try {
-    return (await gitAt(cwd).raw(['rev-parse', '--show-toplevel'])).trim();
+    return (await raw(cwd, ['rev-parse', '--show-toplevel'])).trim();
   } catch {
     throw new UsageError(
       `${cwd} is not inside a git repository.`,
@@ -52,7 +63,7 @@ export async function repoRoot(cwd: string): Promise<string> {
 /** The commit HEAD points at; a repo without commits cannot be worked on. */
 export async function headCommit(root: string): Promise<string> {
   try {
-    return (await gitAt(root).raw(['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
+    return (await raw(root, ['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
   } catch {
     throw new UsageError(`${root} has no commits yet.`, 'Commit your work first: agentctl works from HEAD.');
   }
@@ -62,7 +73,7 @@ export async function headCommit(root: string): Promise<string> {
 export async function commitIdentity(root: string): Promise<{ name: string; email: string }> {
   const get = async (key: string): Promise<string> => {
     try {
-      return (await gitAt(root).raw(['config', '--get', key])).trim();
+      return (await raw(root, ['config', '--get', key])).trim();
     } catch {
       return '';
     }
@@ -133,7 +144,7 @@ export async function resetToTree(
 /** Content of `path` in `tree`, or null when absent. */
 export async function fileInTree(worktree: string, tree: string, path: string): Promise<string | null> {
   try {
-    return await gitAt(worktree).raw(['show', `${tree}:${path}`]);
+    return await raw(worktree, ['show', `${tree}:${path}`]);
   } catch {
     return null;
   }
@@ -169,7 +180,7 @@ export async function casUpdateRef(
   expected: string | null,
 ): Promise<boolean> {
   try {
-    await gitAt(root).raw(['update-ref', ref, next, expected ?? '0'.repeat(40)]);
+    await raw(root, ['update-ref', ref, next, expected ?? '0'.repeat(40)]);
     return true;
   } catch {
     return false;
@@ -179,7 +190,7 @@ export async function casUpdateRef(
 /** The commit a ref points at, or null. */
 export async function resolveRef(root: string, ref: string): Promise<string | null> {
   try {
-    return (await gitAt(root).raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || null;
+    return (await raw(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || null;
   } catch {
     return null;
   }
@@ -236,7 +247,7 @@ export async function pushToBranch(
 /** The branch HEAD is on, or '' when HEAD is detached. */
 export async function currentBranch(root: string): Promise<string> {
   try {
-    return (await gitAt(root).raw(['symbolic-ref', '--short', '-q', 'HEAD'])).trim();
+    return (await raw(root, ['symbolic-ref', '--short', '-q', 'HEAD'])).trim();
   } catch {
     return '';
   }
