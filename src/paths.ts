@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The name agentctl is published under on the npm registry; the command it installs is `agentctl`. */
+export const PACKAGE_NAME = 'agentctl-cli';
+
 let cached: string | undefined;
 
 /** The agentctl package root, whether running from source (vitest) or from dist/. */
@@ -12,7 +15,7 @@ export function packageRoot(): string {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
-      if (name === 'agentctl') return (cached = dir);
+      if (name === PACKAGE_NAME) return (cached = dir);
     }
     const parent = dirname(dir);
     if (parent === dir) throw new Error('agentctl package root not found');
