@@ -76,10 +76,14 @@ export async function resumeCommand(
   if (alreadyEnded(folded, limits)) {
     const code = endedCode(folded.state);
     if (opts.json) {
+      const { state } = folded;
       const line = {
         type: 'result',
         runId,
-        phase: folded.state.phase,
+        phase: state.phase,
+        attempts: state.attempts,
+        ...(state.phase === 'DONE' ? { commit: state.commit.sha, branch: state.commit.branch } : {}),
+        ...('reason' in state ? { reason: state.reason } : {}),
         alreadyFinished: true,
         exitCode: code,
       };
