@@ -61,10 +61,20 @@ export class SandboxError extends AgentctlError {
   }
 }
 
-/** A journal is corrupt beyond a torn last line, or its hash chain is broken. */
+/** A journal cannot be read, written or created. */
 export class JournalError extends AgentctlError {
+  constructor(message: string, hint?: string, exitCode: ExitCodeValue = ExitCode.internal) {
+    super('E_JOURNAL', message, exitCode, hint);
+  }
+}
+
+/**
+ * A complete journal line (or a blob it names) that fails its schema, hash or chain: damage or tampering, which
+ * is refused and never repaired. Bad input, so exit 2 like a bad config.
+ */
+export class JournalCorruptError extends JournalError {
   constructor(message: string, hint?: string) {
-    super('E_JOURNAL', message, ExitCode.internal, hint);
+    super(message, hint, ExitCode.usage);
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BlobRef, storedPayload } from './blob-ref.js';
 import { canonicalJson } from './canonical.js';
 import { sha256Hex } from './hash.js';
 
@@ -20,6 +21,8 @@ export const JournalEntry = z.strictObject({
   opKey: z.string().min(1).optional(),
   // A missing payload would hash as absent rather than as null, so require the key.
   payload: z.unknown().refine((value) => value !== undefined, 'payload is required'),
+  /** Parts of the payload stored as blobs (see blob-ref.ts); absent when the payload is all inline. */
+  blobs: z.array(BlobRef).min(1).optional(),
   payloadHash: Sha256,
   prevHash: Sha256,
   hash: Sha256,
@@ -51,11 +54,15 @@ export function entryHashOf(entry: Omit<JournalEntry, 'hash'>): string {
   return sha256Hex(canonicalJson(header));
 }
 
-/** Builds the next entry of a chain; `payload` undefined is journaled as null. */
+/**
+ * Builds the next entry of a chain; `payload` undefined is journaled as null. `blobs` names the parts of the
+ * (already shrunk) payload that live in blob files.
+ */
 export function buildEntry(
   input: AppendInput & { time: string },
   seq: number,
   prevHash: string,
+  blobs: BlobRef[] = [],
 ): JournalEntry {
   const payload = input.payload === undefined ? null : input.payload;
   const unhashed = {
@@ -66,15 +73,24 @@ export function buildEntry(
     phase: input.phase,
     ...(input.opKey === undefined ? {} : { opKey: input.opKey }),
     payload,
+    ...(blobs.length === 0 ? {} : { blobs }),
     payloadHash: payloadHashOf(payload),
     prevHash,
   };
   return { ...unhashed, hash: entryHashOf(unhashed) };
 }
 
-/** Why an entry does not match its own hashes, or null if it does. */
+/**
+ * Why an entry does not match its own hashes, or null if it does. Works on an entry as stored and on one whose
+ * blobs were put back: the payload hash is over the stored form either way.
+ */
 export function entryDefect(entry: JournalEntry): string | null {
-  if (payloadHashOf(entry.payload) !== entry.payloadHash) return 'payloadHash does not match the payload';
+  const stored =
+    entry.blobs === undefined
+      ? { ok: true as const, value: entry.payload }
+      : storedPayload(entry.payload, entry.blobs);
+  if (!stored.ok) return stored.reason;
+  if (payloadHashOf(stored.value) !== entry.payloadHash) return 'payloadHash does not match the payload';
   if (entryHashOf(entry) !== entry.hash) return 'hash does not match the entry';
   return null;
 }

@@ -2,6 +2,8 @@ import { open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { JournalError } from '../errors.js';
+import { resolvePayload, shrinkPayload, type ShrunkPayload } from './blob-ref.js';
+import { blobDir, resolveEntries, writeBlobs } from './blob-store.js';
 import { canonicalJson } from './canonical.js';
 import { mkdirDurable, syncDir } from './durable-fs.js';
 import { GENESIS_HASH, JournalEntry, buildEntry, type AppendInput } from './entry.js';
@@ -23,9 +25,9 @@ export interface JournalWriterOptions {
 }
 
 /**
- * The only writer of one journal file. Each `append` is one `write` of one line followed by
- * fdatasync, so once it resolves the event survives a crash. Appends run one at a time in call order.
- * One process per run is the run lock's job, not this class's.
+ * The only writer of one journal file. Each `append` writes the payload's large parts as blobs (fsynced) and then
+ * one line followed by fdatasync, so once it resolves the event survives a crash. Appends run one at a time in
+ * call order. One process per run is the run lock's job, not this class's.
  */
 export class JournalWriter {
   readonly file: string;
@@ -47,8 +49,9 @@ export class JournalWriter {
   }
 
   /**
-   * Opens (creating it and its directories if needed) a journal for appending. Verifies every line;
-   * a torn last line is cut and reported in `repaired`; any other corruption throws `JournalError`.
+   * Opens (creating it and its directories if needed) a journal for appending. Verifies every line and blob;
+   * a last line with no newline is cut and reported in `repaired`; anything else wrong throws
+   * `JournalCorruptError` naming the line, and nothing is cut.
    */
   static async open(file: string, options: JournalWriterOptions = {}): Promise<OpenedJournal> {
     let handle: FileHandle;
@@ -61,6 +64,7 @@ export class JournalWriter {
     try {
       const bytes = await readAll(handle);
       const parsed = parseJournal(bytes, file);
+      const entries = await resolveEntries(parsed.entries, file);
       let repaired: OpenedJournal['repaired'] = null;
       if (parsed.torn !== null) {
         await handle.truncate(parsed.validBytes);
@@ -75,7 +79,7 @@ export class JournalWriter {
         parsed.entries.at(-1),
         options.now ?? (() => new Date()),
       );
-      return { writer, entries: parsed.entries, repaired };
+      return { writer, entries, repaired };
     } catch (error) {
       await handle.close().catch(() => undefined);
       throw error instanceof JournalError ? error : ioError(`cannot open journal ${file}`, error);
@@ -115,9 +119,11 @@ export class JournalWriter {
         'Open the journal again; a torn last line is cut on open.',
       );
     }
-    const entry = this.#encode(input);
+    const { entry, shrunk } = this.#encode(input);
     const bytes = Buffer.from(`${canonicalJson(entry)}\n`, 'utf8');
     try {
+      // Blobs first: a line on disk never names a blob that is not.
+      await writeBlobs(blobDir(this.file), shrunk.texts);
       await writeAll(this.#handle, bytes);
       await this.#handle.datasync();
     } catch (error) {
@@ -127,13 +133,26 @@ export class JournalWriter {
     this.#nextSeq += 1;
     this.#lastHash = entry.hash;
     // Hand back what a reader will parse, so callers never act on data the journal cannot reproduce.
-    return JournalEntry.parse(JSON.parse(bytes.toString('utf8')));
+    const written = JournalEntry.parse(JSON.parse(bytes.toString('utf8')));
+    if (written.blobs === undefined) return written;
+    const payload = resolvePayload(written.payload, written.blobs, (ref) =>
+      JSON.parse(shrunk.texts.get(ref.sha) ?? 'null'),
+    );
+    if (!payload.ok) throw new JournalError(`cannot journal a ${input.type} event: ${payload.reason}`);
+    return { ...written, payload: payload.value as JournalEntry['payload'] };
   }
 
-  #encode(input: AppendInput): JournalEntry {
+  #encode(input: AppendInput): { entry: JournalEntry; shrunk: ShrunkPayload } {
     try {
       const time = input.time ?? this.#now().toISOString();
-      return JournalEntry.parse(buildEntry({ ...input, time }, this.#nextSeq, this.#lastHash));
+      const shrunk = shrinkPayload(input.payload === undefined ? null : input.payload);
+      const built = buildEntry(
+        { ...input, time, payload: shrunk.stored },
+        this.#nextSeq,
+        this.#lastHash,
+        shrunk.refs,
+      );
+      return { entry: JournalEntry.parse(built), shrunk };
     } catch (error) {
       throw new JournalError(`cannot journal a ${input.type} event: ${describe(error)}`);
     }
@@ -199,7 +218,10 @@ async function removeStaleStaging(parent: string): Promise<void> {
   }
 }
 
-/** Reads and verifies a journal without changing it; a torn last line is reported, not cut. */
+/**
+ * Reads and verifies a journal and its blobs without changing anything; entries come back with their blobs put
+ * back. A torn last line (no newline) is reported, not cut; anything else wrong is `JournalCorruptError`.
+ */
 export async function readJournal(
   file: string,
 ): Promise<{ entries: JournalEntry[]; torn: null | { offset: number; reason: string } }> {
@@ -213,7 +235,7 @@ export async function readJournal(
     throw ioError(`cannot read journal ${file}`, error);
   }
   const { entries, torn } = parseJournal(bytes, file);
-  return { entries, torn };
+  return { entries: await resolveEntries(entries, file), torn };
 }
 
 async function readAll(handle: FileHandle): Promise<Buffer> {

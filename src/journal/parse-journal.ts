@@ -1,4 +1,4 @@
-import { JournalError } from '../errors.js';
+import { JournalCorruptError } from '../errors.js';
 import { JournalEntry, entryDefect, linkDefect } from './entry.js';
 
 /** A journal's bytes split into verified entries and, possibly, a torn last line. */
@@ -16,10 +16,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const NEWLINE = 0x0a;
 
 /**
- * Parses and verifies a journal. Only the last line may be bad: a tail with no trailing newline, or a
- * last line that is not JSON, not an entry or not matching its hashes, is reported as `torn`.
- * Anything wrong before that, or a last line that is well formed but does not chain, throws
- * `JournalError` naming the line.
+ * Parses and verifies a journal. Only a last line with no trailing newline is a torn write (an append cut short)
+ * and is reported as `torn`. A complete line that is not JSON, not an entry, or fails its hashes or the chain is
+ * damage or tampering: `JournalCorruptError` naming the file and line, whatever its position.
  */
 export function parseJournal(bytes: Uint8Array, file: string): ParsedJournal {
   const entries: JournalEntry[] = [];
@@ -33,17 +32,7 @@ export function parseJournal(bytes: Uint8Array, file: string): ParsedJournal {
       return { entries, validBytes: start, torn: { offset: start, reason } };
     }
     const line = readLine(bytes.subarray(start, newline));
-    if (!line.ok) {
-      // A torn append can leave a whole-looking last line of junk (e.g. zeros after a power cut).
-      if (newline === bytes.length - 1) {
-        return {
-          entries,
-          validBytes: start,
-          torn: { offset: start, reason: `line ${lineNo} ${line.reason}` },
-        };
-      }
-      throw corrupt(file, lineNo, line.reason);
-    }
+    if (!line.ok) throw corrupt(file, lineNo, line.reason);
     const link = linkDefect(entries.at(-1), line.entry, entries.length);
     if (link !== null) throw corrupt(file, lineNo, link);
     entries.push(line.entry);
@@ -97,10 +86,10 @@ function safeEntryDefect(entry: JournalEntry): string | null {
   }
 }
 
-function corrupt(file: string, lineNo: number, reason: string): JournalError {
-  return new JournalError(
+function corrupt(file: string, lineNo: number, reason: string): JournalCorruptError {
+  return new JournalCorruptError(
     `journal ${file} is corrupt at line ${lineNo}: ${reason}`,
-    'Only a torn last line is repaired automatically. Inspect that line; if the run cannot be saved, start a new run.',
+    'A complete line that fails its checks is damage or tampering and is never cut; inspect that line, and start a new run if it cannot be explained.',
   );
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { JournalError } from '../errors.js';
+import { JournalError, UsageError } from '../errors.js';
 import { ioError } from './io-error.js';
 
 /** Directory in the user's repo that holds everything agentctl keeps between invocations. */
@@ -50,6 +50,30 @@ export function runDir(repoRoot: string, runId: string): string {
 /** `<repoRoot>/.agentctl/runs/<runId>/journal.jsonl`. */
 export function journalPath(repoRoot: string, runId: string): string {
   return join(runDir(repoRoot, runId), JOURNAL_FILE);
+}
+
+/**
+ * The journal of run `runId`, which must exist: an unknown id is a `UsageError` (exit 2) that lists the most
+ * recent run ids, so a mistyped id is easy to correct.
+ */
+export async function requireJournal(repoRoot: string, runId: string): Promise<string> {
+  const file = journalPath(repoRoot, runId);
+  try {
+    await stat(file);
+    return file;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(`cannot read ${file}`, error);
+  }
+  const recent = (await listRuns(repoRoot))
+    .slice(-5)
+    .reverse()
+    .map((r) => r.runId);
+  throw new UsageError(
+    recent.length === 0
+      ? `No run ${runId} in ${repoRoot}: this repository has no runs yet.`
+      : `No run ${runId} in ${repoRoot}. Recent runs: ${recent.join(', ')}`,
+    recent.length === 0 ? 'Start one with: agentctl fix "<task>"' : 'List them all with: agentctl runs list',
+  );
 }
 
 /** The runs under `<repoRoot>/.agentctl/runs`, oldest id first; none if the directory is missing. */

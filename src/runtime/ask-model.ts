@@ -1,7 +1,7 @@
 import { addUsage, exhaustedBudget } from '../core/budget.js';
 import type { RunEvent } from '../core/events.js';
 import type { Phase } from '../core/phases.js';
-import { READ_ONLY_TOOLS, type ToolName } from '../core/proposals.js';
+import { READ_ONLY_TOOLS, type ToolCall, type ToolName } from '../core/proposals.js';
 import type { RunState } from '../core/state.js';
 import { ModelCallError, type ToolResultMessage } from '../model/provider.js';
 import { toolsForPhase } from '../policy/tool-routing.js';
@@ -61,6 +61,9 @@ export async function askModel(
     if (response.turn.text !== undefined && response.turn.text.length > 0)
       deps.progress.note(`model: ${response.turn.text}`);
 
+    const oversized = oversizedProposal(phase, response.turn.calls, ctx.config.sandbox.maxPatchBytes);
+    if (oversized !== null) return oversized;
+
     const calls = response.turn.calls;
     const onlyReads =
       calls.length > 0 &&
@@ -98,4 +101,24 @@ export async function askModel(
     }
     feedback = [];
   }
+}
+
+/**
+ * A proposal larger than the patch limit is refused before the machine sees it, as an attempt: nothing then
+ * copies it into further events or resolves it against the worktree. (Its turn's usage stays in the journaled
+ * model_response only, since a refusal event carries none.)
+ */
+function oversizedProposal(phase: Phase, calls: readonly ToolCall[], maxBytes: number): RunEvent | null {
+  if (phase !== 'AUTHOR_TEST' && phase !== 'AUTHOR_FIX') return null;
+  for (const call of calls) {
+    const bytes = Buffer.byteLength(JSON.stringify(call.input) ?? '');
+    if (bytes <= maxBytes) continue;
+    return {
+      type: 'patch_refused',
+      patchKind: phase === 'AUTHOR_TEST' ? 'test' : 'fix',
+      rule: 'too_large',
+      message: `the ${call.name} call carries ${bytes} bytes; the limit is ${maxBytes} (sandbox.maxPatchBytes). Propose a smaller change.`,
+    };
+  }
+  return null;
 }

@@ -1,7 +1,7 @@
 import type { Effect, RunEvent } from '../core/events.js';
 import type { RunStart, RunState } from '../core/state.js';
 import { startRun, transition } from '../core/transition.js';
-import { JournalError } from '../errors.js';
+import { JournalCorruptError } from '../errors.js';
 import type { JournalEntry } from '../journal/entry.js';
 import type { ModelRequest, ModelResponse } from '../model/provider.js';
 import type { RunContext } from './context.js';
@@ -35,7 +35,7 @@ interface StartedPayload {
 export function foldJournal(entries: readonly JournalEntry[]): FoldedRun {
   const first = entries[0];
   if (first === undefined || first.type !== 'run_started') {
-    throw new JournalError(
+    throw new JournalCorruptError(
       'the journal does not begin with run_started',
       'The run cannot be resumed; inspect it with agentctl runs show.',
     );

@@ -1,4 +1,4 @@
-import { access, readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BudgetLimits } from '../core/budget.js';
 import type { Effect } from '../core/events.js';
@@ -6,14 +6,14 @@ import type { RunState } from '../core/state.js';
 import { transition } from '../core/transition.js';
 import { applyChanges } from '../../sandbox/atomic-apply.js';
 import { linkDependencies } from '../../sandbox/deps-link.js';
-import { InternalError, UsageError } from '../errors.js';
+import { InternalError } from '../errors.js';
 import { ensureWorktree, removeWorktree, repoRoot, resetToTree } from '../git/repo.js';
 import { readJournal } from '../journal/journal-file.js';
-import { journalPath } from '../journal/run-store.js';
+import { requireJournal } from '../journal/run-store.js';
 import type { ModelProvider, ModelResponse } from '../model/provider.js';
 import type { RunContext } from './context.js';
 import { drive, type DriveOutcome } from './driver.js';
-import { foldJournal } from './fold.js';
+import { foldJournal, type FoldedRun } from './fold.js';
 import { resolveUnifiedDiff } from './proposal-patch.js';
 import { finishJournal, openRun, worktreeDir, type SessionOptions } from './session.js';
 
@@ -53,7 +53,16 @@ export interface ResumeOptions extends SessionOptions {
 }
 
 /**
- * Continues a run from its journal: verifies the chain (on open), folds it through the pure machine, reconciles
+ * True when resuming has nothing to do: the run journaled run_finished. A BUDGET_EXHAUSTED run given new limits
+ * is the one finished run that goes on.
+ */
+export function alreadyEnded(folded: FoldedRun, limits: Partial<BudgetLimits> | undefined): boolean {
+  return folded.finished && !(folded.state.phase === 'BUDGET_EXHAUSTED' && limits !== undefined);
+}
+
+/**
+ * Continues a run from its journal: refuses an unknown id and a corrupt journal, leaves a finished run untouched
+ * (`alreadyFinished`), verifies the chain (on open), folds it through the pure machine, reconciles
  * an open intent by redoing it idempotently (patches reapply from a reset tree, commits are found by their op
  * key or rebuilt to the same SHA), and drives on. Nothing already done is done twice.
  */
@@ -63,16 +72,13 @@ export async function resumeRun(
   opts: ResumeOptions,
 ): Promise<DriveOutcome & { ctx: RunContext; alreadyFinished: boolean }> {
   const root = await realpath(await repoRoot(cwd));
-  const file = journalPath(root, runId);
-  if (
-    !(await access(file).then(
-      () => true,
-      () => false,
-    ))
-  ) {
-    throw new UsageError(`No run ${runId} in ${root}.`, 'List runs with: agentctl runs list');
-  }
+  const file = await requireJournal(root, runId);
   const folded = foldJournal((await readJournal(file)).entries);
+  if (alreadyEnded(folded, opts.limits)) {
+    // A finished run stays exactly as it is: no event appended, no worktree made.
+    const ctx = { ...folded.ctx, repoRoot: root, worktree: worktreeDir(root, runId), readOnlyBinds: [] };
+    return { state: folded.state, paused: null, ctx, alreadyFinished: true };
+  }
   const saved = folded.ctx;
   await ensureWorktree(root, worktreeDir(root, runId), saved.baseSha);
   const worktree = await realpath(worktreeDir(root, runId));

@@ -1,7 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JournalError } from '../../src/errors.js';
+import { JournalCorruptError, JournalError } from '../../src/errors.js';
 import { JournalWriter, readJournal, verifyChain } from '../../src/journal/journal-file.js';
 import { tempDir, writeSampleJournal } from './helpers.js';
 
@@ -61,20 +61,28 @@ describe('a journal cut short by a crash', () => {
     }
   });
 
-  it('cuts a last line of zeros, as a power cut can leave', async () => {
+  it('cuts a tail of zeros with no newline, as a power cut can leave', async () => {
     const dir = await tempDir();
     const full = await readFile(await writeSampleJournal(dir, 3));
-    const { opened } = await openCopy(
-      dir,
-      'zeros.jsonl',
-      Buffer.concat([full, Buffer.alloc(4096), Buffer.from('\n')]),
-    );
+    const { opened } = await openCopy(dir, 'zeros.jsonl', Buffer.concat([full, Buffer.alloc(4096)]));
     expect(opened?.entries).toHaveLength(3);
     expect(opened?.repaired).toEqual({
-      cutBytes: 4097,
-      reason: expect.stringMatching(/line 4 is not valid JSON/),
+      cutBytes: 4096,
+      reason: expect.stringMatching(/line 4 has no trailing newline/),
     });
     await opened?.writer.close();
+  });
+
+  it('refuses a complete last line of junk and leaves the file as it was', async () => {
+    const dir = await tempDir();
+    const full = await readFile(await writeSampleJournal(dir, 3));
+    const bytes = Buffer.concat([full, Buffer.alloc(64), Buffer.from('\n')]);
+    const { file, opened, error } = await openCopy(dir, 'junk.jsonl', bytes);
+    expect(opened).toBeNull();
+    expect(error).toBeInstanceOf(JournalCorruptError);
+    expect(error?.exitCode).toBe(2);
+    expect(error?.message).toMatch(/junk\.jsonl is corrupt at line 4: is not valid JSON/);
+    expect(await readFile(file)).toEqual(bytes);
   });
 });
 
@@ -93,17 +101,21 @@ describe('a journal with a flipped bit', () => {
     }
   });
 
-  it('is cut as torn when the bit is in the last line, keeping the others', async () => {
+  it('is refused, not cut, when the bit is in a complete last line', async () => {
     const dir = await tempDir();
     const full = await readFile(await writeSampleJournal(dir, 4));
     const ends = lineEnds(full);
-    for (let at = ends[2] ?? 0; at < full.length; at += 1) {
+    // Every byte of the last line but its newline: flipping that one makes a torn line, tested above.
+    for (let at = ends[2] ?? 0; at < full.length - 1; at += 1) {
       const copy = Buffer.from(full);
       copy[at] = (copy[at] ?? 0) ^ 0x01;
-      const { opened } = await openCopy(dir, `flip-${at}.jsonl`, copy);
-      expect(opened?.entries, `flip at ${at}`).toHaveLength(3);
-      expect(opened?.repaired?.cutBytes, `flip at ${at}`).toBe(full.length - (ends[2] ?? 0));
+      const { file, opened, error } = await openCopy(dir, `flip-${at}.jsonl`, copy);
       await opened?.writer.close();
+      expect(opened, `flip at ${at}`).toBeNull();
+      expect(error, `flip at ${at}`).toBeInstanceOf(JournalCorruptError);
+      expect(error?.message, `flip at ${at}`).toMatch(/corrupt at line 4: /);
+      expect(await readFile(file), `flip at ${at}`).toEqual(copy);
+      await expect(readJournal(file)).rejects.toThrow(/line 4/);
     }
   });
 });

@@ -1,76 +1,65 @@
-import { repoRoot, resolveRef } from '../../git/repo.js';
-import { gitAt } from '../../git/repo.js';
+import { raw, repoRoot, resolveRef } from '../../git/repo.js';
+import { crossCheckBranch, type AuditCheck, type BranchCommit } from '../../journal/branch-audit.js';
 import type { JournalEntry } from '../../journal/entry.js';
 import { readJournal, verifyChain } from '../../journal/journal-file.js';
-import { journalPath } from '../../journal/run-store.js';
+import { requireJournal } from '../../journal/run-store.js';
+import { foldJournal } from '../../runtime/fold.js';
+import { branchFor } from '../../runtime/commit.js';
 import type { CliIO } from '../io.js';
 
-interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
+// Unit and record separators: a commit message cannot contain them through `git commit -m`'s text.
+const FIELD = '\x1f';
+const RECORD = '\x1e';
+
+/** The commits on `agentctl/<run-id>` after the run's base, newest first; none when the branch is absent. */
+async function branchCommits(root: string, branch: string, base: string): Promise<BranchCommit[]> {
+  if ((await resolveRef(root, `refs/heads/${branch}`)) === null) return [];
+  const out = await raw(root, [
+    'log',
+    `--format=%H${FIELD}%B${RECORD}`,
+    `${base}..refs/heads/${branch}`,
+    '--',
+  ]);
+  return out
+    .split(RECORD)
+    .map((record) => record.replace(/^\n/, ''))
+    .filter((record) => record.includes(FIELD))
+    .map((record) => {
+      const [sha = '', message = ''] = record.split(FIELD);
+      return { sha: sha.trim(), message };
+    });
 }
 
-/** Checks a run: its hash chain, and that the commit on its branch is the one its journal recorded. */
+/**
+ * Checks a run: its hash chain, that the branch holds the commit the journal recorded, and that every agentctl
+ * commit on the branch is in the journal with trailers that agree with its approval and patches.
+ */
 export async function auditChecks(
   root: string,
   runId: string,
   entries: readonly JournalEntry[],
-): Promise<Check[]> {
-  const checks: Check[] = [];
+): Promise<AuditCheck[]> {
+  const checks: AuditCheck[] = [];
   const chain = verifyChain(entries);
   checks.push({
     name: 'hash chain',
     ok: chain.ok,
     detail: chain.ok ? `${entries.length} events linked` : `broken at event ${chain.seq}: ${chain.reason}`,
   });
-  const commits = entries.filter(
-    (e) =>
-      e.type === 'effect_result' && (e.payload as { event?: { type?: string } }).event?.type === 'committed',
-  );
-  if (commits.length === 0) {
-    checks.push({ name: 'commit', ok: true, detail: 'the run made no commit' });
-    return checks;
-  }
-  checks.push({
-    name: 'one commit',
-    ok: commits.length === 1,
-    detail: `${commits.length} commit result(s) journaled`,
-  });
-  const last = commits[commits.length - 1]!;
-  const event = (last.payload as { event: { sha: string; branch: string } }).event;
-  const head = await resolveRef(root, `refs/heads/${event.branch}`);
-  checks.push({
-    name: 'branch',
-    ok: head === event.sha,
-    detail:
-      head === event.sha
-        ? `${event.branch} is at ${event.sha}`
-        : `${event.branch} is at ${head ?? 'nothing'}, the journal recorded ${event.sha}`,
-  });
-  if (head !== null) {
-    const message = await gitAt(root)
-      .raw(['log', '-1', '--format=%B', event.sha])
-      .catch(() => '');
-    const op = /^Agentctl-Op: ([0-9a-f]{64})$/m.exec(message)?.[1];
-    checks.push({
-      name: 'op key',
-      ok: op === last.opKey,
-      detail:
-        op !== undefined && op === last.opKey
-          ? `trailer matches op ${op.slice(0, 12)}`
-          : `trailer ${op ?? 'missing'} vs journal ${last.opKey ?? 'none'}`,
-    });
-    const run = /^Agentctl-Run: (.+)$/m.exec(message)?.[1];
-    checks.push({ name: 'run id', ok: run === runId, detail: `trailer says ${run ?? 'nothing'}` });
-  }
+  const branch = branchFor(runId);
+  const { baseSha } = foldJournal(entries).ctx;
+  const commits = await branchCommits(root, branch, baseSha);
+  checks.push(...crossCheckBranch(entries, runId, branch, commits));
   return checks;
 }
 
-/** `agentctl audit verify <id>`: exit 0 when every check holds, 1 otherwise. */
+/**
+ * `agentctl audit verify <id>`: exit 0 when every check holds, 1 when one fails; an unknown id or a corrupt
+ * journal (a complete line that fails its hash or chain) is exit 2, naming the line.
+ */
 export async function auditVerify(runId: string, opts: { json?: boolean }, io: CliIO): Promise<number> {
   const root = await repoRoot(io.cwd);
-  const { entries, torn } = await readJournal(journalPath(root, runId));
+  const { entries, torn } = await readJournal(await requireJournal(root, runId));
   const checks = await auditChecks(root, runId, entries);
   if (torn !== null)
     checks.push({

@@ -1,13 +1,15 @@
 import type { BudgetLimits } from '../../core/budget.js';
+import { exitCodeFor, isTerminal, type TerminalPhase } from '../../core/phases.js';
+import type { RunState } from '../../core/state.js';
 import { UsageError } from '../../errors.js';
 import { repoRoot } from '../../git/repo.js';
 import { readJournal } from '../../journal/journal-file.js';
-import { journalPath } from '../../journal/run-store.js';
+import { requireJournal } from '../../journal/run-store.js';
 import { resolveModel } from '../../model/resolve.js';
 import { loadConfig } from '../../policy/config.js';
 import type { Config } from '../../policy/config-schema.js';
 import { foldJournal } from '../../runtime/fold.js';
-import { resumeRun } from '../../runtime/resume.js';
+import { alreadyEnded, resumeRun } from '../../runtime/resume.js';
 import type { CliIO } from '../io.js';
 import { reportOutcome } from '../outcome.js';
 import { runSurface } from '../run-surface.js';
@@ -38,17 +40,59 @@ export function parseBudget(text: string): Partial<BudgetLimits> {
   return limits;
 }
 
-/** `agentctl resume <run-id>`: continue a paused, interrupted or crashed run from its journal. */
+/** How a finished run ended, in one line: "run X already finished: DONE, committed abc on agentctl/X". */
+export function endedLine(runId: string, state: RunState): string {
+  const how =
+    state.phase === 'DONE'
+      ? `DONE, committed ${state.commit.sha.slice(0, 12)} on ${state.commit.branch}`
+      : 'reason' in state
+        ? `${state.phase} (${state.reason})`
+        : state.phase;
+  const more =
+    state.phase === 'BUDGET_EXHAUSTED' ? `; continue it with agentctl resume ${runId} --budget turns=80` : '';
+  return `run ${runId} already finished: ${how}; nothing to do${more}`;
+}
+
+/** The exit code a finished run ended with, so a resumed run answers the same however often it is resumed. */
+function endedCode(state: RunState): number {
+  if (!isTerminal(state.phase)) return 70;
+  return exitCodeFor(state.phase as TerminalPhase, state.phase === 'FAILED' ? state.cause : undefined);
+}
+
+/**
+ * `agentctl resume <run-id>`: continue a paused, interrupted or crashed run from its journal. An unknown id or a
+ * corrupt journal is exit 2 (naming the recent runs, or the bad line). A finished run is left untouched (nothing
+ * journaled, no worktree) and the command exits with that run's own exit code (0 for DONE).
+ */
 export async function resumeCommand(
   runId: string,
   opts: { json?: boolean; yes?: boolean; model?: string; budget?: string },
   io: CliIO,
 ): Promise<number> {
   const root = await repoRoot(io.cwd);
-  const journal = await readJournal(journalPath(root, runId)).catch(() => {
-    throw new UsageError(`No run ${runId} in ${root}.`, 'List runs with: agentctl runs list');
-  });
+  const journal = await readJournal(await requireJournal(root, runId));
   const folded = foldJournal(journal.entries);
+  const limits = opts.budget !== undefined ? parseBudget(opts.budget) : undefined;
+  if (alreadyEnded(folded, limits)) {
+    const code = endedCode(folded.state);
+    if (opts.json) {
+      const { state } = folded;
+      const line = {
+        type: 'result',
+        runId,
+        phase: state.phase,
+        attempts: state.attempts,
+        ...(state.phase === 'DONE' ? { commit: state.commit.sha, branch: state.commit.branch } : {}),
+        ...('reason' in state ? { reason: state.reason } : {}),
+        alreadyFinished: true,
+        exitCode: code,
+      };
+      io.stdout.write(`${JSON.stringify(line)}\n`);
+    } else io.stdout.write(`${endedLine(runId, folded.state)}\n`);
+    // A `ci fix` run that crashed after it ended but before it published still publishes (once).
+    const failed = folded.publish !== null ? await publish(root, runId, opts.json === true, io) : null;
+    return failed ?? code;
+  }
   const config: Config = folded.ctx.config ?? (await loadConfig(root));
   const surface = runSurface(io, config, opts);
   const model = await resolveModel(opts.model ?? folded.modelSpec ?? config.model, io.cwd, {
@@ -60,22 +104,30 @@ export async function resumeCommand(
     const result = await resumeRun(io.cwd, runId, {
       model,
       ...surface.session,
-      ...(opts.budget !== undefined ? { limits: parseBudget(opts.budget) } : {}),
+      ...(limits !== undefined ? { limits } : {}),
     });
-    if (result.alreadyFinished && !opts.json) surface.out(`Run ${runId} has already ended; nothing to do.`);
+    if (result.alreadyFinished && !opts.json) surface.out(endedLine(runId, result.state));
     // A `ci fix` run publishes when it ends, also when it ends in a resume after a crash.
     const failed =
       folded.publish !== null && result.paused !== 'interrupted'
-        ? await (
-            await import('./ci-fix.js')
-          ).publishPlanned(result.ctx.repoRoot, runId, io, {
-            note: (line) => (opts.json ? undefined : surface.out(surface.style.dim(`  ${line}`))),
-            json: opts.json === true,
-          })
+        ? await publish(result.ctx.repoRoot, runId, opts.json === true, io, (line) =>
+            surface.out(surface.style.dim(`  ${line}`)),
+          )
         : null;
     const code = reportOutcome(result, opts.json === true, surface.style, io);
     return failed ?? code;
   } finally {
     surface.dispose();
   }
+}
+
+async function publish(
+  root: string,
+  runId: string,
+  json: boolean,
+  io: CliIO,
+  note: (line: string) => void = (line) => io.stdout.write(`  ${line}\n`),
+): Promise<number | null> {
+  const { publishPlanned } = await import('./ci-fix.js');
+  return publishPlanned(root, runId, io, { note: (line) => (json ? undefined : note(line)), json });
 }

@@ -1,29 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestReport } from '../../core/report.js';
-import { UsageError } from '../../errors.js';
+import { JournalCorruptError, UsageError } from '../../errors.js';
 import { repoRoot } from '../../git/repo.js';
 import type { JournalEntry } from '../../journal/entry.js';
 import { readJournal } from '../../journal/journal-file.js';
 import { queryEntries } from '../../journal/query.js';
-import { journalPath, listRuns, runDir } from '../../journal/run-store.js';
+import { listRuns, requireJournal, runDir } from '../../journal/run-store.js';
 import { foldJournal } from '../../runtime/fold.js';
 import { replayJournal } from '../../runtime/replay.js';
 import type { CliIO } from '../io.js';
 
+/** A run's verified entries: an unknown id or a corrupt journal is exit 2, naming the recent runs or the line. */
 async function entriesOf(root: string, runId: string): Promise<JournalEntry[]> {
-  try {
-    return (await readJournal(journalPath(root, runId))).entries;
-  } catch (err) {
-    if (
-      (err as Error).message.includes('ENOENT') ||
-      (err as { code?: string }).code === 'ENOENT' ||
-      /does not exist|no such file/i.test((err as Error).message)
-    ) {
-      throw new UsageError(`No run ${runId} here.`, 'List runs with: agentctl runs list');
-    }
-    throw err;
-  }
+  return (await readJournal(await requireJournal(root, runId))).entries;
 }
 
 /** One line of what an entry says, for the timeline. */
@@ -67,10 +57,11 @@ export function describeEntry(e: JournalEntry): string {
   }
 }
 
-/** `agentctl runs list`. */
+/** `agentctl runs list`: every run, one line each; exit 2 when a journal is corrupt (named on stderr). */
 export async function runsList(opts: { json?: boolean }, io: CliIO): Promise<number> {
   const root = await repoRoot(io.cwd);
   const rows = [];
+  const corrupt: string[] = [];
   for (const run of await listRuns(root)) {
     try {
       const folded = foldJournal(await entriesOf(root, run.runId));
@@ -82,9 +73,10 @@ export async function runsList(opts: { json?: boolean }, io: CliIO): Promise<num
         finished: folded.finished,
       });
     } catch (err) {
+      if (err instanceof JournalCorruptError) corrupt.push(err.message);
       rows.push({
         runId: run.runId,
-        phase: 'UNREADABLE',
+        phase: err instanceof JournalCorruptError ? 'CORRUPT' : 'UNREADABLE',
         attempts: 0,
         task: (err as Error).message,
         finished: false,
@@ -97,7 +89,8 @@ export async function runsList(opts: { json?: boolean }, io: CliIO): Promise<num
   else
     for (const r of rows)
       io.stdout.write(`${r.runId}  ${r.phase.padEnd(16)} attempts ${r.attempts}  ${r.task}\n`);
-  return 0;
+  for (const message of corrupt) io.stderr.write(`agentctl: ${message}\n`);
+  return corrupt.length > 0 ? 2 : 0;
 }
 
 /** `agentctl runs show <id>`: the timeline. */
