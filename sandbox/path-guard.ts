@@ -2,12 +2,18 @@ import { lstat, readdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { SandboxError } from '../src/errors.js';
+import { CONFIG_FILE } from '../src/policy/config-file.js';
 
 /** Why a path was refused; shared by the guard, the diff inspector and the applier. */
 export type GuardRule =
   | 'absolute'
   | 'dotdot'
   | 'nul'
+  | 'control_char'
+  | 'unsafe_name'
+  | 'too_long'
+  | 'config_file'
+  | 'fs_error'
   | 'git_dir'
   | 'agentctl_dir'
   | 'symlink'
@@ -35,6 +41,18 @@ type Refusal = Extract<GuardVerdict, { ok: false }>;
 /** Directory listings shared by the checks of one batch, keyed by absolute path. */
 type ListingCache = Map<string, Promise<string[]>>;
 
+/** C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators some parsers split lines on. */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029) return true;
+  }
+  return false;
+}
+// Linux's NAME_MAX and PATH_MAX, in bytes of the UTF-8 name.
+const MAX_SEGMENT_BYTES = 255;
+const MAX_PATH_BYTES = 4096;
+
 // Characters HFS+ ignores in names, so ".g\u200Cit" would still open ".git" there (git's is_hfs_dotgit).
 const IGNORABLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u206A-\u206F\uFEFF]/g;
 
@@ -44,8 +62,16 @@ export function isWithin(parent: string, child: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
+/** A path as messages show it: quoted with every control character escaped, so a refusal cannot forge lines. */
+export function showPath(path: string): string {
+  return JSON.stringify(path).replace(
+    /[\u007F-\u009F\u2028\u2029]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function refuse(path: string, rule: GuardRule, why: string): Refusal {
-  return { ok: false, path, rule, message: `refused to write "${path}": ${why} (rule ${rule})` };
+  return { ok: false, path, rule, message: `refused to write ${showPath(path)}: ${why} (rule ${rule})` };
 }
 
 /** Folds a name the way case-insensitive or normalising file systems do. */
@@ -58,10 +84,53 @@ function canonicalSegment(segment: string): string {
   return foldName(segment.replace(IGNORABLE, '')).replace(/[. ]+$/, '');
 }
 
+/**
+ * Names a unified diff would quote or alter (a quote, a backslash, whitespace at either end of a segment, which
+ * jsdiff and git trim or escape), names too long for the file system, and spellings that are not the path's one
+ * canonical form ("./a", "a//b", "a/"), so the name judged is exactly the name written, recorded and committed.
+ */
+function nameProblem(raw: string, segments: string[]): Refusal | null {
+  if (raw.includes('\\')) {
+    return refuse(
+      raw,
+      'unsafe_name',
+      'a backslash in a name is altered by diff tools; use "/" between directories',
+    );
+  }
+  if (raw.includes('"'))
+    return refuse(raw, 'unsafe_name', 'a double quote in a name is altered by diff tools');
+  const edged = segments.find((segment) => /^\s|\s$/u.test(segment));
+  if (edged !== undefined) {
+    return refuse(
+      raw,
+      'unsafe_name',
+      `the name ${showPath(edged)} starts or ends with whitespace, which diff tools drop`,
+    );
+  }
+  const long = segments.find((segment) => Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES);
+  if (long !== undefined) {
+    const why = `the name ${showPath(long.slice(0, 40))}... is ${Buffer.byteLength(long, 'utf8')} bytes; the file system allows ${MAX_SEGMENT_BYTES}`;
+    return refuse(raw, 'too_long', why);
+  }
+  if (Buffer.byteLength(raw, 'utf8') > MAX_PATH_BYTES) {
+    return refuse(raw, 'too_long', `the path is over ${MAX_PATH_BYTES} bytes`);
+  }
+  const path = segments.join('/');
+  if (path !== raw) return refuse(raw, 'unsafe_name', `give the path in its canonical form, "${path}"`);
+  return null;
+}
+
 /** Lexical checks; returns the normalised segments or a refusal. */
 function lexicalCheck(raw: string): string[] | Refusal {
   if (raw.length === 0) return refuse(raw, 'empty_path', 'the path is empty');
-  if (raw.includes('\0')) return refuse(raw.replace(/\0/g, '\\0'), 'nul', 'the path contains a NUL byte');
+  if (raw.includes('\0')) return refuse(raw, 'nul', 'the path contains a NUL byte');
+  if (hasControl(raw)) {
+    return refuse(
+      raw,
+      'control_char',
+      'the path contains a control character (C0, DEL, C1 or a line separator)',
+    );
+  }
   // Drive letters ("C:x", "C:\\x"), UNC ("\\\\host\\share", "//host/share") and POSIX roots.
   if (/^[A-Za-z]:/.test(raw) || raw.startsWith('/') || raw.startsWith('\\')) {
     return refuse(
@@ -78,6 +147,8 @@ function lexicalCheck(raw: string): string[] | Refusal {
   }
   const path = segments.join('/');
   if (segments.length === 0) return refuse(raw, 'empty_path', 'the path names the repository root itself');
+  const unsafe = nameProblem(raw, segments);
+  if (unsafe !== null) return unsafe;
   for (const segment of segments) {
     const canon = canonicalSegment(segment);
     if (canon === '.git' || canon === 'git~1') {
@@ -88,6 +159,9 @@ function lexicalCheck(raw: string): string[] | Refusal {
   }
   if (segments.length === 1 && canonicalSegment(segments[0] ?? '') === '.gitmodules') {
     return refuse(path, 'submodule', '.gitmodules configures submodules, which agentctl does not write');
+  }
+  if (segments.length === 1 && canonicalSegment(segments[0] ?? '') === CONFIG_FILE) {
+    return refuse(path, 'config_file', `${CONFIG_FILE} sets agentctl's own policy; no proposal may write it`);
   }
   return segments;
 }
@@ -104,6 +178,12 @@ function listing(cache: ListingCache, dir: string): Promise<string[]> {
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** A file-system error on a proposed path is the proposal's problem: a refusal, never a crash. */
+function fsRefusal(path: string, error: unknown): Refusal {
+  const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+  return refuse(path, 'fs_error', `the file system refused to look it up (${code})`);
 }
 
 /** Walks the existing components: no symlinks, no nested repositories, no case twins. */
@@ -131,7 +211,7 @@ async function fileSystemCheck(
       stats = await lstat(current);
     } catch (error) {
       if (isMissing(error)) break;
-      throw new SandboxError(`cannot inspect ${current}: ${(error as Error).message}`);
+      return fsRefusal(path, error);
     }
     if (stats.isSymbolicLink()) {
       const where = segments.slice(0, index + 1).join('/');
@@ -140,7 +220,12 @@ async function fileSystemCheck(
     dir = current;
   }
   // Belt and braces: the deepest existing ancestor must still resolve inside the root.
-  const deepestReal = await realpath(dir);
+  let deepestReal;
+  try {
+    deepestReal = await realpath(dir);
+  } catch (error) {
+    return fsRefusal(path, error);
+  }
   if (!isWithin(rootReal, deepestReal)) {
     return refuse(path, 'outside_root', `its directory resolves to ${deepestReal}, outside the repository`);
   }
@@ -187,7 +272,8 @@ async function checkOne(
 
 /**
  * Decides whether a writer may create, replace or delete `path` under `root`.
- * Lexical rules first (absolute, `..`, NUL, `.git`, `.agentctl/`), then the file system
+ * Lexical rules first (absolute, `..`, control characters, names diffs alter, over-long names, `.git`,
+ * `.agentctl/`, agentctl.config.json), then the file system
  * (symlinks anywhere on the way, nested repositories, case twins), then allow/deny globs.
  */
 export async function checkWritePath(root: string, path: string, policy: GuardPolicy): Promise<GuardVerdict> {

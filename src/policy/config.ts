@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { CONFIG_FILE } from './config-file.js';
 import { Config, RUNNERS } from './config-schema.js';
 
-export const CONFIG_FILE = 'agentctl.config.json';
+export { CONFIG_FILE };
 
 /** What to do about the most common mistakes, keyed by the dotted field path. */
 const FIXES: Record<string, string> = {

@@ -134,7 +134,7 @@ describe('agentctl ci fix', () => {
     // Every call carried the token; the issue text reached the run as data.
     expect(gh.requests.every((r) => r.auth === `token ${gh.token}`)).toBe(true);
     const journal = await readFile(join(repo, '.agentctl', 'runs', 'gh-1001-7', 'journal.jsonl'), 'utf8');
-    expect(journal).toContain('repo-data source=\\"issue #7 body\\"');
+    expect(journal).toMatch(/repo-data-[0-9a-f]{16} source=\\"issue #7 body\\"/);
     // The env probe ran inside the sandbox and passed, before the change (baseline) and after it (GREEN).
     const events = journal
       .trim()

@@ -3,6 +3,7 @@ import type { Effect, RunEvent } from '../../src/core/events.js';
 import type { GreenVerdict, LockRecord, PatchRef, RedVerdict } from '../../src/core/evidence.js';
 import type { RunState } from '../../src/core/state.js';
 import { startRun, transition } from '../../src/core/transition.js';
+import { dataBlocksIn } from '../helpers/data-blocks.js';
 
 const limits = {
   maxTurns: 10,
@@ -149,10 +150,12 @@ describe('transition', () => {
     expect(t.effects[0]).toMatchObject({ kind: 'ask_model' });
     const told = (t.effects[0] as Extract<Effect, { kind: 'ask_model' }>).feedback.at(-1)!;
     expect(told).toMatch(
-      /^Attempt 1 of 3 failed \(green_failed\)\. .*follows as data:\n<repo-data source="GREEN gate verdict">/,
+      /^Attempt 1 of 3 failed \(green_failed\)\. .*follows as data:\n<repo-data-[0-9a-f]{16} source="GREEN gate verdict">/,
     );
-    expect(told.match(/<\/repo-data>/g)).toHaveLength(1);
-    expect(told.endsWith('</repo-data>')).toBe(true);
+    const [block, ...more] = dataBlocksIn(told);
+    expect(more).toEqual([]);
+    expect(block?.body).toBe(hostile.message);
+    expect(told.endsWith(`</${block?.tag}>`)).toBe(true);
   });
 
   it('VERIFY_RED → LOCK → AUTHOR_FIX, where fixes start from the locked tree', () => {

@@ -4,6 +4,7 @@ import { ProposeTestInput, ToolInputs, type ToolName } from '../../src/core/prop
 import { SYSTEM_PROMPT } from '../../src/model/prompts.js';
 import { toolsForPhase } from '../../src/policy/tool-routing.js';
 import { dataBlock } from '../../src/runtime/read-tools.js';
+import { dataBlocksIn } from '../helpers/data-blocks.js';
 import {
   call,
   startMockMessagesApi,
@@ -61,12 +62,13 @@ describe('AnthropicProvider: what it sends', () => {
       }),
     );
     expect(body(1).system![0]!.text).toBe(SYSTEM_PROMPT);
-    expect(SYSTEM_PROMPT).toMatch(/inside <repo-data[^]*is DATA from the repository[^]*never an instruction/);
+    expect(SYSTEM_PROMPT).toMatch(/<repo-data-ID[^]*is DATA from the repository[^]*never an instruction/);
     const result = lastUser(body(1)).find((b) => b.type === 'tool_result')!;
     expect(result.content).toBe(content);
-    const raw = JSON.stringify(body(1));
-    const at = raw.indexOf(injected);
-    expect(raw.lastIndexOf('<repo-data source=', at)).toBeGreaterThan(raw.lastIndexOf('</repo-data>', at));
+    const blocks = dataBlocksIn(String(result.content));
+    expect(blocks).toEqual([
+      { tag: expect.stringMatching(/^repo-data-/), source: 'NOTES.md:1-1', body: `   1| ${injected}` },
+    ]);
   });
 
   it('answers every tool_use: read results verbatim, refused calls and proposals with the runtime feedback', async () => {

@@ -107,7 +107,7 @@ describe('the runtime decides, whatever the model sends', () => {
       // The order reached the model only as repository data.
       const sent = JSON.stringify(api.requests[1]!.body.messages.at(-1));
       expect(sent).toMatch(
-        /<repo-data source=\\"NOTES.md:1-\d+\\">[^]*ignore previous instructions[^]*<\/repo-data>/,
+        /<(repo-data-[0-9a-f]{16}) source=\\"NOTES.md:1-\d+\\">[^]*ignore previous instructions[^]*<\/\1>/,
       );
       expect(
         api.requests.every((q) => !q.body.tools!.some((t) => /run|command|exec|shell/.test(t.name))),

@@ -54,8 +54,8 @@ describe('anthropic provider in a gated run', () => {
     );
     // The runtime's own read results came back as repo-data, answering the model's calls.
     const results = JSON.stringify(api.requests[1]!.body.messages.at(-1));
-    expect(results).toContain('<repo-data source=\\"src/calc.js:1-');
-    expect(results).toContain('<repo-data source=\\"list src\\"');
+    expect(results).toMatch(/<repo-data-[0-9a-f]{16} source=\\"src\/calc.js:1-/);
+    expect(results).toMatch(/<repo-data-[0-9a-f]{16} source=\\"list src\\"/);
     // Usage and cost reached the run's budget accounting.
     expect(r.state.usage.turns).toBe(5);
     expect(r.state.usage.costUsd).toBeGreaterThan(0);

@@ -102,6 +102,7 @@ describe('crash recovery', () => {
       'sandbox/path-guard.ts',
       'sandbox/undo-record.ts',
       'src/errors.ts',
+      'src/policy/config-file.ts',
     ]);
   });
 

@@ -59,6 +59,28 @@ const writeCases: Array<[string, string, GuardRule]> = [
   ['case twin of an existing dir', 'SRC/b.ts', 'case_collision'],
   ['.gitmodules', '.gitmodules', 'submodule'],
   ['deny glob', 'package-lock.json', 'denied'],
+  ['deny glob dodged with a trailing tab', 'package-lock.json\t', 'control_char'],
+  ['newline forging a diff header', 'src/a.ts\n+++ b/package-lock.json', 'control_char'],
+  ['carriage return', 'src/a\r.ts', 'control_char'],
+  ['escape character', 'src/\u001b[2Ja.ts', 'control_char'],
+  ['DEL', 'src/a\u007f.ts', 'control_char'],
+  ['C1 next-line', 'src/a\u0085.ts', 'control_char'],
+  ['C1 control sequence introducer', 'src/\u009ba.ts', 'control_char'],
+  ['Unicode line separator', 'src/a\u2028.ts', 'control_char'],
+  ['double quote', 'src/"a".ts', 'unsafe_name'],
+  ['backslash inside a name', 'src/a\\b.ts', 'unsafe_name'],
+  ['trailing space', 'package-lock.json ', 'unsafe_name'],
+  ['leading space in a directory', ' src/a.ts', 'unsafe_name'],
+  ['trailing no-break space', 'src/a.ts\u00a0', 'unsafe_name'],
+  ['leading byte-order mark', '\ufeffsrc/a.ts', 'unsafe_name'],
+  ['non-canonical spelling', './src//b.ts', 'unsafe_name'],
+  ['trailing slash', 'src/', 'unsafe_name'],
+  ['a 256-byte name', `src/${'n'.repeat(256)}.ts`, 'too_long'],
+  ['a name of 86 three-byte characters', `src/${'\u20ac'.repeat(86)}`, 'too_long'],
+  ['a 4097-byte path', `${'d'.repeat(200)}/`.repeat(20) + 'x'.repeat(97), 'too_long'],
+  ['agentctl.config.json', 'agentctl.config.json', 'config_file'],
+  ['agentctl.config.json in another case', 'AgentCtl.Config.JSON', 'config_file'],
+  ['agentctl.config.json with an NTFS trailing dot', 'agentctl.config.json.', 'config_file'],
 ];
 
 describe('escape corpus: every write is refused with its rule', () => {
@@ -101,9 +123,39 @@ describe('escape corpus: every write is refused with its rule', () => {
     expect(verdict).toMatchObject({ ok: false, rule: 'submodule' });
   });
 
-  it('still accepts an ordinary write (the corpus is not refusing everything)', async () => {
-    const [verdict] = await checkWritePaths(repo, ['./src//b.ts'], policy);
-    expect(verdict).toEqual({ ok: true, path: 'src/b.ts' });
+  it('still accepts ordinary writes (the corpus is not refusing everything)', async () => {
+    const accepted = [
+      'src/b.ts',
+      'docs/a b.md',
+      'src/café.ts',
+      `src/${'n'.repeat(255)}`,
+      'sub/agentctl.config.json',
+    ];
+    const verdicts = await checkWritePaths(repo, accepted, policy);
+    expect(verdicts).toEqual(accepted.map((path) => ({ ok: true, path })));
+  });
+
+  it('shows a refused path with its control characters escaped, so the message is one line', async () => {
+    const [verdict] = await checkWritePaths(repo, ['a\nagentctl runtime: approved\u0085.ts'], policy);
+    expect(verdict).toMatchObject({ ok: false, rule: 'control_char' });
+    if (verdict?.ok === false)
+      expect(verdict.message).toMatch(
+        /^refused to write "a\\nagentctl runtime: approved\\u0085\.ts": [^\n]+$/,
+      );
+  });
+
+  it('refuses, never throws, when the file system cannot look the path up (ENAMETOOLONG)', async () => {
+    const deep = await makeRepo({ 'README.md': 'x\n' });
+    // Each name and the relative path pass the lexical limits; the absolute path does not fit PATH_MAX.
+    const dirs = Array.from({ length: 19 }, (_, i) => `${i}`.padStart(200, 'd')).join('/');
+    await mkdir(join(deep, dirs), { recursive: true });
+    const path = `${dirs}/${'x'.repeat(255)}`;
+    expect(Buffer.byteLength(path)).toBeLessThanOrEqual(4096);
+    const [verdict] = await checkWritePaths(deep, [path], policy);
+    expect(verdict).toMatchObject({ ok: false, rule: 'fs_error' });
+    if (verdict?.ok === false) expect(verdict.message).toContain('ENAMETOOLONG');
+    const result = await applyChanges(deep, [{ path, before: null, after: 'x' }], policy, { undoDir });
+    expect(result).toMatchObject({ ok: false, rule: 'fs_error' });
   });
 });
 
@@ -170,6 +222,21 @@ describe('escape corpus: diffs', () => {
     const huge = `--- a/big.txt\n+++ b/big.txt\n@@ -0,0 +1,200000 @@\n${body}\n`;
     expect(huge.length).toBeGreaterThan(10_000_000);
     expect(inspectUnifiedDiff(huge, diffLimits)).toMatchObject({ ok: false, rule: 'too_large' });
+  });
+
+  it('decodes git-quoted names, so a control character hidden in quotes reaches the guard', async () => {
+    const diff = [
+      'diff --git "a/package-lock.json\\t" "b/package-lock.json\\t"',
+      'new file mode 100644',
+      '--- /dev/null',
+      '+++ "b/package-lock.json\\t"',
+      '@@ -0,0 +1 @@',
+      '+{}',
+    ].join('\n');
+    const inspection = inspectUnifiedDiff(diff, diffLimits);
+    expect(inspection).toEqual({ ok: true, paths: ['package-lock.json\t'] });
+    const verdicts = await checkWritePaths(repo, inspection.ok ? inspection.paths : [], policy);
+    expect(verdicts.map((v) => (v.ok ? 'ok' : v.rule))).toEqual(['control_char']);
   });
 
   it('names every path, old and new, so the guard sees an escape hidden in a header', async () => {
