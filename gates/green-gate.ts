@@ -1,5 +1,6 @@
 import type { BaselineSummary, FailureNote, GreenVerdict } from '../src/core/evidence.js';
 import type { TestReport } from '../src/core/report.js';
+import { newErrors, problemText } from './baseline-errors.js';
 import { failureLine } from './red-gate.js';
 
 export interface GreenInput {
@@ -43,11 +44,21 @@ export function evaluateGreen(input: GreenInput): GreenVerdict {
       message: `the fix changed locked test files, which were reverted: ${input.lockedChanged.join(', ')}`,
     };
   }
+  if (targeted.problem !== undefined) {
+    return {
+      ...base,
+      ok: false,
+      reason: 'new_tests_fail',
+      failures: [{ id: '(run)', class: 'unknown', message: targeted.problem.message }],
+      message: `the new tests do not pass: the run proves nothing: ${problemText(targeted.problem)}`,
+    };
+  }
   const fresh = new Set(input.newTestIds);
   const byId = new Map(targeted.tests.map((t) => [t.id, t]));
   const notPassing = input.newTestIds.filter((id) => byId.get(id)?.state !== 'passed');
-  if (targeted.timedOut || targeted.collectionErrors.length > 0 || notPassing.length > 0) {
-    const failures = failuresOf(targeted, fresh);
+  const targetedErrors = newErrors(targeted.collectionErrors, baseline.errors);
+  if (targeted.timedOut || targetedErrors.length > 0 || notPassing.length > 0) {
+    const failures = failuresOf({ ...targeted, collectionErrors: targetedErrors }, fresh);
     const missing = notPassing.filter((id) => !byId.has(id));
     return {
       ...base,
@@ -63,13 +74,24 @@ export function evaluateGreen(input: GreenInput): GreenVerdict {
   }
   if (full === null)
     throw new Error('evaluateGreen: the full suite report is required once the new tests pass');
+  if (full.problem !== undefined) {
+    return {
+      ...base,
+      ok: false,
+      reason: 'suite_fails',
+      failures: [{ id: '(run)', class: 'unknown', message: full.problem.message }],
+      message: `the full suite proves nothing: ${problemText(full.problem)}`,
+    };
+  }
+  const fullErrors = newErrors(full.collectionErrors, baseline.errors);
+  const heldAside = full.collectionErrors.length - fullErrors.length;
   const failingBefore = new Set(baseline.failing);
   const newlyFailing = full.tests.filter((t) => t.state === 'failed' && !failingBefore.has(t.id));
   const preexisting = full.tests
     .filter((t) => t.state === 'failed' && failingBefore.has(t.id))
     .map((t) => t.id);
-  if (full.timedOut || full.collectionErrors.length > 0 || newlyFailing.length > 0) {
-    const failures = failuresOf({ ...full, tests: newlyFailing });
+  if (full.timedOut || fullErrors.length > 0 || newlyFailing.length > 0) {
+    const failures = failuresOf({ ...full, collectionErrors: fullErrors, tests: newlyFailing });
     return {
       ...base,
       preexistingFailures: preexisting,
@@ -111,6 +133,6 @@ export function evaluateGreen(input: GreenInput): GreenVerdict {
     failures: [],
     message: `GREEN: ${input.newTestIds.length} new test(s) pass; full suite of ${full.tests.length} test(s) passes${
       preexisting.length > 0 ? ` (already failing before the run: ${preexisting.join(', ')})` : ''
-    }`,
+    }${heldAside > 0 ? ` (${heldAside} error(s) outside tests already present before the run, held aside)` : ''}`,
   };
 }

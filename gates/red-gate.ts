@@ -1,5 +1,6 @@
 import type { BaselineSummary, FailureNote, RedVerdict } from '../src/core/evidence.js';
 import type { FailureClass, TestReport } from '../src/core/report.js';
+import { newErrors, problemText } from './baseline-errors.js';
 
 /** Failure classes that point at production behavior (DESIGN.md, RED). */
 export const RIGHT_REASONS: readonly FailureClass[] = ['assertion', 'not_implemented', 'crash'];
@@ -61,7 +62,28 @@ export function evaluateRed(input: RedInput): RedVerdict {
       message: 'fails for the wrong reason: the test run timed out',
     };
   }
-  const collection = report.collectionErrors.filter((e) => inPatch.has(e.file) || e.file === '');
+  if (report.problem !== undefined) {
+    const why = problemText(report.problem);
+    if (report.problem.kind === 'no_tests')
+      return {
+        ...base,
+        ok: false,
+        reason: 'no_new_tests',
+        message: `no new test was collected from ${patchedFiles.join(', ')}: ${why}`,
+      };
+    return {
+      ...base,
+      failures: [note('(run)', 'unknown', report.problem.message)],
+      ok: false,
+      reason: 'run_failed',
+      message: `the test run proves nothing: ${why}`,
+    };
+  }
+  // Errors the baseline already had (the environment's, not the proposal's) are held aside.
+  const collection = newErrors(
+    report.collectionErrors.filter((e) => inPatch.has(e.file) || e.file === ''),
+    baseline.errors,
+  );
   if (collection.length > 0) {
     const failures = collection.map((e) => note(e.file || '(run)', e.class, e.message));
     return {

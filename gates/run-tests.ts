@@ -64,6 +64,7 @@ export async function runTests(opts: TestRunOptions): Promise<TestRun> {
     const reportText = await readFile(reportPath, 'utf8').catch(() => undefined);
     const report = adapter.parse(
       {
+        argv: spec.argv,
         exitCode: exec.exitCode,
         stdout: exec.stdout,
         stderr: exec.stderr,

@@ -2,7 +2,14 @@ import type { CollectionError, TestCase } from '../../src/core/report.js';
 import type { ErrorLike } from '../classify-failure.js';
 import { classifyError } from '../classify-failure.js';
 import { trimStack } from '../stack-frames.js';
-import { buildReport, repoFile, runnerEnv, testId, valuesFromDiff } from './report-helpers.js';
+import {
+  buildReport,
+  repoFile,
+  runnerEnv,
+  testId,
+  valuesFromDiff,
+  type ReportReading,
+} from './report-helpers.js';
 import { parseTap } from './tap.js';
 import type { TapTest } from './tap.js';
 import type { AdapterContext, TestAdapter } from './types.js';
@@ -41,12 +48,26 @@ function splitTitle(title: string, ctx: AdapterContext): { file: string; name: s
   return { file: parts.length > 1 ? parts.slice(0, -1).join('/') : '', name: parts.at(-1) ?? title };
 }
 
+/** The labelled values ava prints with a failure: `details` (ava 3+) or `values` (ava 1.x). */
+function valuesOf(diag: Record<string, unknown>): Record<string, unknown> | undefined {
+  const holder = diag.details ?? diag.values;
+  return typeof holder === 'object' && holder !== null ? (holder as Record<string, unknown>) : undefined;
+}
+
+/** ava's TAP is complete when it has its header and its plan line, which ava prints once every file ended. */
+function tapReading(stdout: string): ReportReading {
+  if (!/^TAP version \d+/m.test(stdout)) return { state: 'missing' };
+  if (!/^1\.\.\d+\s*$/m.test(stdout)) return { state: 'invalid', why: 'the TAP output has no plan line' };
+  return { state: 'ok' };
+}
+
 /** The error ava's YAML describes; for a thrown error, the real one from its details, not the label. */
 function errorOf(diag: Record<string, unknown>): ErrorLike {
   const at = typeof diag.at === 'string' ? `    at ${diag.at}` : undefined;
   const message = typeof diag.message === 'string' ? diag.message : '';
-  const details =
-    typeof diag.details === 'object' && diag.details !== null ? Object.values(diag.details) : [];
+  // ava 3+ puts the thrown value under `details`, ava 1.x under `values`.
+  const holder = valuesOf(diag);
+  const details = holder === undefined ? [] : Object.values(holder);
   const shown = typeof details[0] === 'string' ? details[0] : '';
   if (THREW.test(message) && shown !== '') {
     const name = /^([\w$]+) \{/.exec(shown)?.[1];
@@ -82,10 +103,7 @@ function failure(
     class: cls,
     message: err.message || `${String(test.diag.assertion ?? 'test')} failed`,
   };
-  const details = test.diag.details as Record<string, unknown> | undefined;
-  const diff = Object.entries(details ?? {}).find(([label]) =>
-    label.startsWith('Difference (- actual, + expected)'),
-  )?.[1];
+  const diff = Object.entries(valuesOf(test.diag) ?? {}).find(([label]) => /^Difference\b/.test(label))?.[1];
   if (typeof diff === 'string') Object.assign(out, valuesFromDiff(diff, '-'));
   const stack = trimStack(err.stack);
   if (stack !== undefined) out.stack = stack;
@@ -96,7 +114,8 @@ function failure(
 export const avaAdapter: TestAdapter = {
   runner: 'ava',
   plan({ command, files }) {
-    return { argv: [...(command ?? ['npx', 'ava']), '--tap', ...files], env: runnerEnv() };
+    // `npx --no`: an ava that is not installed is reported, never fetched from a registry.
+    return { argv: [...(command ?? ['npx', '--no', '--', 'ava']), '--tap', ...files], env: runnerEnv() };
   },
   parse(raw, ctx) {
     const tests = new Map<string, TestCase>();
@@ -137,6 +156,6 @@ export const avaAdapter: TestAdapter = {
       if (tests.get(test.id)?.state !== 'failed') tests.set(test.id, test);
     }
     errors.push(...pending);
-    return buildReport('ava', raw, [...tests.values()], errors);
+    return buildReport('ava', raw, [...tests.values()], errors, tapReading(raw.stdout));
   },
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { packageFile } from '../../src/paths.js';
 import type { CollectionError, TestCase, TestState } from '../../src/core/report.js';
 import { classifyError, stripAnsi } from '../classify-failure.js';
 import type { ClassifyContext } from '../classify-failure.js';
@@ -6,6 +7,7 @@ import { trimStack } from '../stack-frames.js';
 import {
   buildReport,
   parseErrorText,
+  type ReportReading,
   repoFile,
   runnerEnv,
   testId,
@@ -104,29 +106,38 @@ function testCase(file: string, a: z.infer<typeof JestAssertion>, ctx: AdapterCo
   return test;
 }
 
-/** jest, read from `--json --testLocationInResults`; a file that fails to load is a file result without tests. */
+/**
+ * jest, read from `jest --json` output; a file that fails to load is a file result without tests. The default
+ * command runs jest through jest-launch.cjs (its runCLI API), so tests never see `--json` in process.argv; a
+ * custom `test.command` gets the reporter flags appended.
+ */
 export const jestAdapter: TestAdapter = {
   runner: 'jest',
   plan({ command, files, reportFile }) {
+    if (command === undefined) {
+      return {
+        argv: ['node', packageFile('gates', 'adapters', 'jest-launch.cjs'), ...files],
+        env: { ...runnerEnv(), AGENTCTL_REPORT_FILE: reportFile },
+        reportFile,
+      };
+    }
     const only = files.length > 0 ? ['--runTestsByPath', ...files] : [];
     return {
-      argv: [
-        ...(command ?? ['npx', 'jest']),
-        '--json',
-        `--outputFile=${reportFile}`,
-        '--testLocationInResults',
-        ...only,
-      ],
+      argv: [...command, '--json', `--outputFile=${reportFile}`, '--testLocationInResults', ...only],
       env: runnerEnv(),
       reportFile,
     };
   },
   parse(raw, ctx) {
     let json: z.infer<typeof JestJson> = { testResults: [] };
-    try {
-      json = JestJson.parse(JSON.parse(raw.reportText ?? '{"testResults":[]}'));
-    } catch {
-      // No usable report: the safety net in buildReport turns a failed exit into a collection error.
+    let reading: ReportReading = { state: 'ok' };
+    if (raw.reportText === undefined) reading = { state: 'missing' };
+    else {
+      try {
+        json = JestJson.parse(JSON.parse(raw.reportText));
+      } catch (err) {
+        reading = { state: 'invalid', why: `not jest's JSON: ${(err as Error).message.split('\n')[0]}` };
+      }
     }
     const tests: TestCase[] = [];
     const errors: CollectionError[] = [];
@@ -138,6 +149,6 @@ export const jestAdapter: TestAdapter = {
       }
       for (const a of f.assertionResults) tests.push(testCase(file, a, ctx));
     }
-    return buildReport('jest', raw, tests, errors);
+    return buildReport('jest', raw, tests, errors, reading);
   },
 };

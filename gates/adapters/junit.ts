@@ -138,17 +138,15 @@ export const junitAdapter: TestAdapter = {
   },
   parse(raw, ctx) {
     const walk: Walk = { ctx, tests: [], errors: [] };
+    if (raw.reportText === undefined) return buildReport('junit', raw, [], [], { state: 'missing' });
     try {
       const doc = parser.parse(raw.reportText ?? '') as { testsuites?: unknown; testsuite?: unknown[] };
       // <testsuites> may hold suites and (node) bare test cases; some tools write a lone <testsuite>.
       const root = flat<XmlSuite>(doc.testsuites ?? { testsuite: doc.testsuite ?? [] });
       visitSuite({ testcase: root.testcase ?? [], testsuite: root.testsuite ?? [] }, [], undefined, walk);
     } catch (err) {
-      walk.errors.push({
-        file: '',
-        class: 'unknown',
-        message: `unreadable JUnit XML: ${(err as Error).message}`,
-      });
+      const why = `unreadable JUnit XML: ${(err as Error).message.split('\n')[0]}`;
+      return buildReport('junit', raw, walk.tests, walk.errors, { state: 'invalid', why });
     }
     return buildReport('junit', raw, walk.tests, walk.errors);
   },

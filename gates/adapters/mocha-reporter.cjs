@@ -1,11 +1,12 @@
 'use strict';
-// agentctl's mocha reporter: `mocha --reporter <this file> --reporter-option output=<file>`.
+// agentctl's mocha reporter: `mocha --reporter <this file>`, report path in AGENTCTL_REPORT_FILE (a file or a
+// pipe such as /dev/fd/3: opened once, written as a stream, closed by one {"kind":"end"} record).
 // mocha's json and tap reporters join suite titles with spaces, losing where a describe name ends; this one
 // writes test.titlePath() and the raw error as the JSON-lines records of gates/adapters/records.ts.
 // CommonJS because mocha loads reporters with require().
 /* global require, module */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { appendFileSync, writeFileSync } = require('node:fs');
+const { closeSync, openSync, writeSync } = require('node:fs');
 const { inspect } = require('node:util');
 
 const EACH_HOOK = /^"(?:before|after) each" hook/;
@@ -28,8 +29,17 @@ function fileOf(runnable) {
   return runnable.file ?? runnable.parent?.file;
 }
 
+// mocha can report one test object twice; a serial per object keeps that apart from two tests sharing a name.
+const uids = new WeakMap();
+let nextUid = 0;
+function uidOf(test) {
+  if (!uids.has(test)) uids.set(test, String(++nextUid));
+  return uids.get(test);
+}
+
 function testRecord(test, state) {
-  return { kind: 'test', file: fileOf(test), path: test.titlePath(), state, durationMs: test.duration ?? 0 };
+  const rec = { kind: 'test', uid: uidOf(test), file: fileOf(test), path: test.titlePath(), state };
+  return { ...rec, durationMs: test.duration ?? 0 };
 }
 
 function allTests(suite) {
@@ -40,10 +50,12 @@ function allTests(suite) {
 function AgentctlMochaReporter(runner, options) {
   const out =
     options?.reporterOption?.output ?? options?.reporterOptions?.output ?? process.env.AGENTCTL_REPORT_FILE;
+  const fd = out ? openSync(out, 'w') : undefined;
+  let tests = 0;
   const emit = (rec) => {
-    if (out) appendFileSync(out, `${JSON.stringify(rec)}\n`);
+    if (rec.kind === 'test') tests++;
+    if (fd !== undefined) writeSync(fd, `${JSON.stringify(rec)}\n`);
   };
-  if (out) writeFileSync(out, '');
   const reported = new Set();
   const report = (test, rec) => {
     reported.add(test);
@@ -71,6 +83,9 @@ function AgentctlMochaReporter(runner, options) {
   // Tests a failed hook (or --bail) kept from running: report them so their ids do not vanish.
   runner.once('end', () => {
     for (const test of allTests(runner.suite)) if (!reported.has(test)) emit(testRecord(test, 'notrun'));
+    if (fd === undefined) return;
+    writeSync(fd, `${JSON.stringify({ kind: 'end', tests })}\n`);
+    closeSync(fd);
   });
 }
 

@@ -13,7 +13,13 @@ export const mochaAdapter: TestAdapter = {
   runner: 'mocha',
   plan({ command, files, reportFile }) {
     return {
-      argv: [...(command ?? ['npx', 'mocha']), '--reporter', packageFile(...REPORTER), ...files],
+      // `npx --no`: a mocha that is not installed is reported, never fetched from a registry.
+      argv: [
+        ...(command ?? ['npx', '--no', '--', 'mocha']),
+        '--reporter',
+        packageFile(...REPORTER),
+        ...files,
+      ],
       // Not --reporter-option output=…: mocha splits option values on ',' and '='.
       env: { ...runnerEnv(), AGENTCTL_REPORT_FILE: reportFile },
       reportFile,
@@ -36,8 +42,10 @@ export const mochaAdapter: TestAdapter = {
       message: err.message,
       ...(stack ? { stack } : {}),
     };
-    // Replace the generic "exited with code" error the report added for want of any other.
+    // The load error explains the missing report: it replaces the generic run-level error added for want of any.
     const others = report.collectionErrors.filter((e) => !(e.file === '' && e.class === 'unknown'));
-    return { ...report, collectionErrors: [loadError, ...others] };
+    const { problem, ...rest } = report;
+    const missing = problem?.kind === 'runner_missing' ? { problem } : {};
+    return { ...rest, ...missing, collectionErrors: [loadError, ...others] };
   },
 };

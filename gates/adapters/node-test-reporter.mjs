@@ -98,8 +98,13 @@ function record(type, data) {
 
 /** The reporter: node passes the event stream and writes what this yields to the destination. */
 export default async function* agentctlReporter(source) {
+  let tests = 0;
   for await (const event of source) {
     const rec = record(event.type, event.data ?? {});
-    if (rec !== undefined) yield `${JSON.stringify(rec)}\n`;
+    if (rec === undefined) continue;
+    if (rec.kind === 'test') tests++;
+    yield `${JSON.stringify(rec)}\n`;
   }
+  // The closing record: a report without it (or with anything after it) is never read as a pass.
+  yield `${JSON.stringify({ kind: 'end', tests })}\n`;
 }

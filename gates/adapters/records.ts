@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CollectionError, TestCase, TestReport } from '../../src/core/report.js';
 import { classifyError, stripAnsi } from '../classify-failure.js';
 import { trimStack } from '../stack-frames.js';
-import { buildReport, errorFromOutput, repoFile, testId } from './report-helpers.js';
+import { buildReport, errorFromOutput, repoFile, testId, type ReportReading } from './report-helpers.js';
 import type { AdapterContext, RawRun } from './types.js';
 
 // The JSON-lines format written by agentctl's own reporters (node-test-reporter.mjs, vitest-reporter.mjs,
@@ -17,6 +17,8 @@ const ErrorRecord = z.object({
 });
 const TestRecord = z.object({
   kind: z.literal('test'),
+  /** The runner's own identity of the test object, when it can report one test twice (mocha). */
+  uid: z.string().optional(),
   file: z.string(),
   path: z.array(z.string()),
   state: z.enum(['passed', 'failed', 'skipped', 'todo', 'notrun']),
@@ -34,23 +36,57 @@ const ErrorEventRecord = z.object({
   /** What the test file's process printed, when the error itself is only there (node:test). */
   output: z.string().optional(),
 });
+/** The closing record every reporter writes last: without it the run crashed or the report was cut. */
+const EndRecord = z.object({ kind: z.literal('end'), tests: z.number().int().nonnegative() });
 /** One line of a reporter's output. */
 export const ReporterRecord = z.discriminatedUnion('kind', [TestRecord, ErrorEventRecord]);
 export type ReporterRecord = z.infer<typeof ReporterRecord>;
 
-/** Reads the JSON lines; a line cut short by a killed process is skipped, the rest still count. */
-export function parseRecords(text: string | undefined): ReporterRecord[] {
+/** The records of a report, and whether the report as a whole can be trusted. */
+export interface ParsedRecords {
+  records: ReporterRecord[];
+  reading: ReportReading;
+}
+
+/**
+ * Reads the JSON lines. The report is usable only when every line parses and it ends with exactly one end
+ * record counting the test records before it; otherwise the records read so far are kept (to show what ran)
+ * and the reading says why the report proves nothing.
+ */
+export function parseRecords(text: string | undefined): ParsedRecords {
+  if (text === undefined) return { records: [], reading: { state: 'missing' } };
   const records: ReporterRecord[] = [];
-  for (const line of (text ?? '').split('\n')) {
+  let end: z.infer<typeof EndRecord> | undefined;
+  let why: string | undefined;
+  const lines = text.split('\n');
+  for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
-    try {
-      const parsed = ReporterRecord.safeParse(JSON.parse(line));
-      if (parsed.success) records.push(parsed.data);
-    } catch {
+    if (end !== undefined) {
+      why ??= `line ${i + 1} follows the end record`;
       continue;
     }
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      why ??= `line ${i + 1} is not JSON`;
+      continue;
+    }
+    const closing = EndRecord.safeParse(value);
+    if (closing.success) {
+      end = closing.data;
+      continue;
+    }
+    const parsed = ReporterRecord.safeParse(value);
+    if (parsed.success) records.push(parsed.data);
+    else why ??= `line ${i + 1} is not a test record`;
   }
-  return records;
+  const tests = records.filter((r) => r.kind === 'test').length;
+  if (why === undefined && end === undefined)
+    why = 'it has no end record: the run stopped before it finished';
+  if (why === undefined && end !== undefined && end.tests !== tests)
+    why = `its end record counts ${end.tests} tests, the report holds ${tests}`;
+  return { records, reading: why === undefined ? { state: 'ok' } : { state: 'invalid', why } };
 }
 
 function collectionError(
@@ -111,8 +147,9 @@ export function recordsToReport(
   runner: string,
   raw: RawRun,
   ctx: AdapterContext,
-  records: ReporterRecord[],
+  parsed: ParsedRecords,
 ): TestReport {
+  const { records } = parsed;
   const errors: CollectionError[] = [];
   const hookFiles = new Set<string>();
   for (const rec of records) {
@@ -123,12 +160,14 @@ export function recordsToReport(
   }
   for (const rec of records)
     if (rec.kind === 'test' && rec.where === 'hook') hookFiles.add(repoFile(rec.file, ctx.cwd));
+  // Keyed by the runner's test identity where it gives one, so two tests sharing a name stay two tests.
   const tests = new Map<string, TestCase>();
-  for (const rec of records) {
+  for (const [i, rec] of records.entries()) {
     if (rec.kind !== 'test') continue;
     const test = testCase(rec, ctx, hookFiles);
+    const key = rec.uid ?? `#${i}`;
     // A test can be reported twice (mocha: passed, then "done() called multiple times"); a failure wins.
-    if (tests.get(test.id)?.state !== 'failed') tests.set(test.id, test);
+    if (tests.get(key)?.state !== 'failed') tests.set(key, test);
   }
-  return buildReport(runner, raw, [...tests.values()], errors);
+  return buildReport(runner, raw, [...tests.values()], errors, parsed.reading);
 }

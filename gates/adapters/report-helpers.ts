@@ -1,4 +1,4 @@
-import type { CollectionError, TestCase, TestReport } from '../../src/core/report.js';
+import type { CollectionError, RunProblem, TestCase, TestReport } from '../../src/core/report.js';
 import { stripAnsi } from '../classify-failure.js';
 import type { ErrorLike } from '../classify-failure.js';
 import { toRepoPath } from '../stack-frames.js';
@@ -103,23 +103,107 @@ export function outputTail(raw: RawRun, max = 4000): string {
   return text.length > max ? text.slice(text.length - max) : text;
 }
 
+/** Whether the runner's machine-readable report could be read: a missing or unusable one proves nothing. */
+export type ReportReading = { state: 'ok' } | { state: 'missing' } | { state: 'invalid'; why: string };
+
+// npx's words when it would have to download the tool (npm 7+: "canceled due to missing packages", older:
+// "could not determine executable"), registry failures, and our launchers' own refusal.
+const NOT_INSTALLED = [
+  /npx canceled due to missing packages/,
+  /could not determine executable to run/,
+  /npm (?:ERR!|error) code (?:E404|EAI_AGAIN|ENOTFOUND|ECONNREFUSED|ETIMEDOUT)\b/,
+  /^agentctl: (\S+) is not installed here/m,
+  /No module named pytest\b/,
+];
+const INSTALL_HINT: Record<string, string> = { pytest: 'python3 -m pip install pytest', junit: 'install it' };
+
+/** The argv as one shell-like line, quoting what a shell would split. */
+export function commandLine(argv: readonly string[] | undefined): string | undefined {
+  if (argv === undefined || argv.length === 0) return undefined;
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** The last lines of what the runner printed, stderr last since that is where runners say why they stopped. */
+export function problemTail(raw: RawRun, maxLines = 20, maxChars = 2000): string {
+  const text = stripAnsi([raw.stdout, raw.stderr].filter((s) => s.trim() !== '').join('\n'));
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const tail = lines.slice(-maxLines).join('\n');
+  return tail.length > maxChars ? tail.slice(tail.length - maxChars) : tail;
+}
+
+/** Why the run proves nothing, if it does not: the runner missing, no report, an unusable one, or no tests. */
+function problemOf(
+  runner: string,
+  raw: RawRun,
+  reading: ReportReading,
+  collected: number,
+  errors: number,
+): RunProblem | undefined {
+  if (raw.timedOut || raw.interrupted === true) return undefined;
+  const command = commandLine(raw.argv);
+  const ran = `\`${command ?? runner}\` ${raw.exitCode === null ? 'was killed by a signal' : `exited with code ${raw.exitCode}`}`;
+  const outputTail = problemTail(raw);
+  const output = `${raw.stdout}\n${raw.stderr}`;
+  if (reading.state !== 'ok' && NOT_INSTALLED.some((re) => re.test(output))) {
+    const hint = INSTALL_HINT[runner] ?? 'run npm install';
+    return {
+      kind: 'runner_missing',
+      message: `${runner} is not installed here: ${hint} (${ran})`,
+      outputTail,
+    };
+  }
+  if (reading.state === 'missing')
+    return { kind: 'no_report', message: `${runner} wrote no test report: ${ran}`, outputTail };
+  if (reading.state === 'invalid')
+    return {
+      kind: 'bad_report',
+      message: `${runner}'s test report is unusable (${reading.why}): ${ran}`,
+      outputTail,
+    };
+  if (collected === 0 && errors === 0)
+    return {
+      kind: 'no_tests',
+      message: `${runner} collected no tests (0 tests collected): ${ran}`,
+      outputTail,
+    };
+  return undefined;
+}
+
 /**
- * Assembles the report and makes sure a failed run never looks clean: a killed run, or a non-zero exit
- * with no failing test and no collection error, becomes a collection error of its own.
+ * Keeps tests apart whose names repeat in one file: the second gets ` #2`, the third ` #3`, in the order the
+ * runner reported them (definition order), so the same test has the same id on every run.
+ */
+export function uniqueIds(tests: readonly TestCase[]): TestCase[] {
+  const seen = new Map<string, number>();
+  return tests.map((t) => {
+    const n = (seen.get(t.id) ?? 0) + 1;
+    seen.set(t.id, n);
+    return n === 1 ? t : { ...t, id: `${t.id} #${n}`, name: `${t.name} #${n}` };
+  });
+}
+
+/**
+ * Assembles the report and makes sure a failed run never looks clean: a killed run, a non-zero exit with no
+ * failing test and no collection error, and a run that proves nothing (see RunProblem) each become a
+ * collection error of their own.
  */
 export function buildReport(
   runner: string,
   raw: RawRun,
   tests: TestCase[],
   collectionErrors: CollectionError[],
+  reading: ReportReading = { state: 'ok' },
 ): TestReport {
   const errors = [...collectionErrors];
+  const problem = problemOf(runner, raw, reading, tests.length, collectionErrors.length);
   if (raw.timedOut) {
     errors.push({
       file: '',
       class: 'timeout',
       message: 'the test command was killed: it ran past its time limit',
     });
+  } else if (problem !== undefined) {
+    errors.push({ file: '', class: 'unknown', message: problem.message });
   } else if (
     raw.exitCode !== 0 &&
     raw.interrupted !== true &&
@@ -134,14 +218,17 @@ export function buildReport(
       message: `${runner} ${reason} but reported no failing test${detail ? `: ${detail.message}` : ''}`,
     });
   }
+  const command = commandLine(raw.argv);
   return {
     runner,
     exitCode: raw.exitCode,
     interrupted: raw.interrupted ?? false,
     timedOut: raw.timedOut,
     collectionErrors: errors,
-    tests,
+    tests: uniqueIds(tests),
     durationMs: raw.durationMs,
     outputTail: outputTail(raw),
+    ...(command !== undefined ? { command } : {}),
+    ...(problem !== undefined ? { problem } : {}),
   };
 }

@@ -16,6 +16,8 @@ export interface RawRun {
   timedOut: boolean;
   interrupted?: boolean;
   durationMs: number;
+  /** The argv that ran, so a report that proves nothing can name the command. */
+  argv?: readonly string[];
   /** Contents of the report file, if the runner wrote one. */
   reportText?: string;
 }

@@ -97,6 +97,9 @@ export default class AgentctlVitestReporter {
         error: errorRecord(error),
       });
     }
+    const tests = records.filter((r) => r.kind === 'test').length;
+    records.push({ kind: 'end', tests });
+    // One write, to exactly the path given (a file or a pipe such as /dev/fd/3).
     writeFileSync(out, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 }

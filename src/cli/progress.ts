@@ -17,6 +17,11 @@ const EFFECT_LABEL: Record<Effect['kind'], string> = {
   finish: 'saving the evidence',
 };
 
+/** Continuation lines (a runner's output quoted in a verdict) indented under their first line. */
+function indented(text: string, by = '    '): string {
+  return text.replace(/\n/g, `\n${by}`);
+}
+
 /** Human progress: one line per phase change, gate verdict and failed attempt. */
 export function humanProgress(write: (line: string) => void, style: Style, verbose = false): ProgressSink {
   return {
@@ -29,14 +34,14 @@ export function humanProgress(write: (line: string) => void, style: Style, verbo
         write(
           event.verdict.ok
             ? style.green(`  ✓ ${event.verdict.message}`)
-            : style.red(`  ✗ RED refused: ${event.verdict.message}`),
+            : style.red(`  ✗ RED refused: ${indented(event.verdict.message)}`),
         );
       }
       if (event.type === 'green_checked') {
         write(
           event.verdict.ok
             ? style.green(`  ✓ ${event.verdict.message}`)
-            : style.red(`  ✗ GREEN failed: ${event.verdict.message}`),
+            : style.red(`  ✗ GREEN failed: ${indented(event.verdict.message)}`),
         );
       }
       if (event.type === 'patch_applied')
@@ -47,14 +52,16 @@ export function humanProgress(write: (line: string) => void, style: Style, verbo
         const last = to.history[to.history.length - 1];
         if (last !== undefined)
           write(
-            style.yellow(`  ✗ attempt ${last.n}/${to.maxAttempts} failed (${last.kind}): ${last.reason}`),
+            style.yellow(
+              `  ✗ attempt ${last.n}/${to.maxAttempts} failed (${last.kind}): ${indented(last.reason)}`,
+            ),
           );
       }
       if (event.type === 'review_decided')
         write(`  review: ${event.decision} by ${event.by}${event.reason ? ` (${event.reason})` : ''}`);
       if (to.phase !== from.phase || to.step === 0) write(style.bold(style.cyan(`▸ ${to.phase}`)));
     },
-    note: (message) => write(style.dim(`  ${message}`)),
+    note: (message) => write(style.dim(`  ${indented(message)}`)),
   };
 }
 

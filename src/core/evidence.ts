@@ -70,6 +70,14 @@ export interface AttemptRecord {
   reportSha?: string;
 }
 
+/** An error the baseline run had outside any test: a file that failed to load, or the run itself. */
+export interface BaselineError {
+  /** Repo-relative file, or '' for the run as a whole. */
+  file: string;
+  class: FailureClass;
+  message: string;
+}
+
 /** Summary of the suite before any change. */
 export interface BaselineSummary {
   testIds: string[];
@@ -77,4 +85,9 @@ export interface BaselineSummary {
   skipped: string[];
   reportSha: string;
   collectionErrors: number;
+  /**
+   * The collection and run-level errors present before any change; the gates hold them aside rather than
+   * charge them to a proposal. Absent in journals written before it existed.
+   */
+  errors?: BaselineError[];
 }

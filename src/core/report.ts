@@ -47,6 +47,19 @@ export const CollectionError = z.object({
 });
 export type CollectionError = z.infer<typeof CollectionError>;
 
+/**
+ * Why a run proves nothing about the code: the runner is not installed, wrote no report, wrote one that is
+ * unreadable or unterminated (a crash, or tampering), or collected no tests. A report with a problem is never a pass.
+ */
+export const RunProblem = z.object({
+  kind: z.enum(['runner_missing', 'no_report', 'bad_report', 'no_tests']),
+  /** One line naming the runner, what went wrong and the command that ran. */
+  message: z.string(),
+  /** The last lines of the runner's own output (stderr, then stdout), which usually say why. */
+  outputTail: z.string(),
+});
+export type RunProblem = z.infer<typeof RunProblem>;
+
 /** One normalised test run, whatever the runner. */
 export const TestReport = z.object({
   runner: z.string(),
@@ -58,5 +71,9 @@ export const TestReport = z.object({
   durationMs: z.number().default(0),
   /** Tail of stdout/stderr kept for the evidence bundle. */
   outputTail: z.string().default(''),
+  /** The command that ran, as one shell-like line, when the runner of the command passed it on. */
+  command: z.string().optional(),
+  /** Set when the run proves nothing (see RunProblem); a run-level collection error then says the same. */
+  problem: RunProblem.optional(),
 });
 export type TestReport = z.infer<typeof TestReport>;

@@ -7,7 +7,7 @@ import { commitRun } from './commit.js';
 import type { RunContext, RunDeps } from './context.js';
 import { saveEvidence } from './evidence-bundle.js';
 import { recountHunks } from './proposal-patch.js';
-import { summarizeBaseline } from './reports.js';
+import { baselineFailure, summarizeBaseline } from './reports.js';
 import { lockTests, runAndRecord, verifyGreen, verifyRed, type ReportMemory } from './verify.js';
 
 function reportText(memory: ReportMemory): string {
@@ -37,13 +37,9 @@ export async function executeEffect(
   switch (effect.kind) {
     case 'run_baseline': {
       const { report, sha } = await runAndRecord(ctx, deps, [], 'ORIENT:baseline', memory);
-      if (report.tests.length === 0 && (report.exitCode !== 0 || report.collectionErrors.length > 0)) {
-        const detail = report.collectionErrors[0]?.message ?? report.outputTail.slice(-600);
-        return {
-          type: 'baseline_failed',
-          message: `the test command collected no tests (exit ${report.exitCode}): ${detail.trim()}`,
-        };
-      }
+      // No baseline without tests: a run that proves nothing stops here, saying why in the runner's words.
+      const failure = baselineFailure(report);
+      if (failure !== undefined) return { type: 'baseline_failed', message: failure };
       return { type: 'baseline_ran', baseline: summarizeBaseline(report, sha) };
     }
     case 'ask_model':

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BaselineSummary } from '../core/evidence.js';
 import type { TestReport } from '../core/report.js';
+import { problemText } from '../../gates/baseline-errors.js';
 import { canonicalJson } from '../journal/canonical.js';
 import { sha256Hex } from '../journal/hash.js';
 
@@ -46,6 +47,23 @@ export async function saveReport(runDir: string, report: TestReport): Promise<st
   return sha;
 }
 
+/**
+ * Why a baseline run cannot be a baseline, if it cannot: it proves nothing (runner missing, no usable report, no
+ * tests) or every test file failed to load. Names the runner, the command and the runner's last words.
+ */
+export function baselineFailure(report: TestReport): string | undefined {
+  if (report.problem !== undefined) return problemText(report.problem);
+  if (report.tests.length > 0) return undefined;
+  const ran = `\`${report.command ?? report.runner}\` exited with code ${report.exitCode ?? 'null (killed)'}`;
+  const first = report.collectionErrors[0];
+  const error = first === undefined ? '' : `; ${first.file || 'the run'}: ${first.message.split('\n')[0]}`;
+  return problemText({
+    kind: 'no_tests',
+    message: `${report.runner} collected no tests (0 tests collected): ${ran}${error}`,
+    outputTail: report.outputTail.split('\n').slice(-20).join('\n'),
+  });
+}
+
 /** The parts of a baseline run the gates need later. */
 export function summarizeBaseline(report: TestReport, reportSha: string): BaselineSummary {
   return {
@@ -54,10 +72,18 @@ export function summarizeBaseline(report: TestReport, reportSha: string): Baseli
     skipped: report.tests.filter((t) => t.state === 'skipped' || t.state === 'todo').map((t) => t.id),
     reportSha,
     collectionErrors: report.collectionErrors.length,
+    errors: report.collectionErrors.map((e) => ({ file: e.file, class: e.class, message: e.message })),
   };
 }
 
-/** One-line description of a report for progress output. */
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l, i) => (i === 0 ? l : `    ${l}`))
+    .join('\n');
+}
+
+/** One-line description of a report for progress output (plus the runner's output when the run proves nothing). */
 export function describeReport(report: TestReport): string {
   const count = (s: string) => report.tests.filter((t) => t.state === s).length;
   const parts = [`${count('passed')} passed`, `${count('failed')} failed`];
@@ -65,5 +91,7 @@ export function describeReport(report: TestReport): string {
   if (report.collectionErrors.length > 0)
     parts.push(`${report.collectionErrors.length} file(s) failed to load`);
   if (report.timedOut) parts.push('timed out');
+  // A run that proves nothing says why on screen, with the runner's own last words.
+  if (report.problem !== undefined) return `${parts.join(', ')}\n${indent(problemText(report.problem))}`;
   return parts.join(', ');
 }

@@ -55,6 +55,7 @@ export async function runnerProject(
             : join(dir, spec.reportFile);
       const reportText = await readFile(reportPath, 'utf8').catch(() => undefined);
       const raw: RawRun = {
+        argv: spec.argv,
         exitCode: result.exitCode ?? null,
         stdout: String(result.stdout),
         stderr: String(result.stderr),
