@@ -14,6 +14,7 @@ const SOURCES: Array<{ file: string; section: string; label: string; toml?: true
     label: 'pyproject.toml [tool.pytest.ini_options]',
     toml: true,
   },
+  { file: 'pyproject.toml', section: 'tool.pytest', label: 'pyproject.toml [tool.pytest]', toml: true },
   { file: 'tox.ini', section: 'pytest', label: 'tox.ini [pytest]' },
   { file: 'setup.cfg', section: 'tool:pytest', label: 'setup.cfg [tool:pytest]' },
 ];
