@@ -1,5 +1,6 @@
 import type * as TS from 'typescript';
 import type { PathKind } from '../src/policy/path-kinds.js';
+import { testConfigPart } from './lock-scope.js';
 import { typescript } from './typescript-lazy.js';
 
 // Loaded on first use (see typescript-lazy.ts): the CLI must not pay for the compiler at start.
@@ -82,7 +83,10 @@ export function classifyChange(
   change: { path: string; status: ChangeStatus; before: string | null; after: string | null },
   kindOf: (path: string) => PathKind,
 ): ClassifiedChange {
-  const category = categorize(change.path, kindOf);
+  // package.json runner keys and pyproject's pytest tables configure tests though the file as a whole does not.
+  const partChanged =
+    testConfigPart(change.path, change.before) !== testConfigPart(change.path, change.after);
+  const category = partChanged ? 'test_config' : categorize(change.path, kindOf);
   const judged = (behaviorChanging: boolean, reason: string): ClassifiedChange => ({
     path: change.path,
     status: change.status,
@@ -96,7 +100,12 @@ export function classifyChange(
     case 'test':
       return judged(false, 'a test file: the evidence, checked for integrity');
     case 'test_config':
-      return judged(true, 'test configuration always counts as a behavior change');
+      return judged(
+        true,
+        partChanged
+          ? 'changes how tests run (runner, script or transpiler settings): counts as test configuration'
+          : 'test configuration always counts as a behavior change',
+      );
     case 'dependency':
       return judged(true, 'dependency manifests and lockfiles always count as a behavior change');
     case 'production':

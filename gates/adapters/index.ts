@@ -4,6 +4,7 @@ import { jestAdapter } from './jest.js';
 import { junitAdapter } from './junit.js';
 import { mochaAdapter } from './mocha.js';
 import { nodeTestAdapter } from './node-test.js';
+import { pytestAdapter } from './pytest.js';
 import type { TestAdapter } from './types.js';
 import { vitestAdapter } from './vitest.js';
 
@@ -24,6 +25,8 @@ export function adapterFor(runner: Runner): TestAdapter {
       return avaAdapter;
     case 'junit':
       return junitAdapter;
+    case 'pytest':
+      return pytestAdapter;
     default: {
       const unknown: never = runner;
       throw new Error(`unknown test runner: ${String(unknown)}`);

@@ -5,6 +5,8 @@ import { fileInTree, repoRoot } from '../git/repo.js';
 import type { Config } from '../policy/config-schema.js';
 import { CONFIG_FILE, loadConfig, parseConfig } from '../policy/config.js';
 import { pathClassifier } from '../policy/path-kinds.js';
+import { readLayout } from '../../gates/runners/index.js';
+import { treeView } from '../../gates/runners/repo-view.js';
 import { buildVerdict } from './checks.js';
 import { changedFiles, mergeBase, resolveCommit, type ChangedFile } from './git-changes.js';
 import { redOnBase, redTestFiles, type BaseJudgement } from './red-on-base.js';
@@ -121,7 +123,8 @@ export async function runCiCheck(opts: CiCheckOptions): Promise<CiVerdict> {
   const head = await resolveCommit(root, opts.head ?? 'HEAD');
   const fork = await mergeBase(root, base, head);
   const config = await ciConfig(root, fork);
-  const { kindOf, isTest } = pathClassifier(config.paths);
+  const layout = await readLayout(config.test.runner, await treeView(root, fork));
+  const { kindOf, isTest } = pathClassifier(config, layout);
   const files = await changedFiles(root, fork, head, (p) => JS_TS.test(p));
   const changes = files.map((f) => classifyChange(f, kindOf));
   const of = (category: string) => files.filter((_, i) => changes[i]!.category === category);

@@ -92,9 +92,10 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .command('init')
     .description('detect the test runner and write agentctl.config.json')
     .option('--force', 'overwrite an existing config')
-    .option('--runner <name>', 'skip detection: vitest, jest, node, mocha, ava or junit')
+    .option('--runner <name>', 'skip detection: vitest, jest, node, mocha, ava or pytest')
+    .option('--no-verify', 'write the config without running the suite once to check it')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { force?: boolean; runner?: string; json?: boolean }) => {
+    .action(async (opts: { force?: boolean; runner?: string; json?: boolean; verify?: boolean }) => {
       result.code = await (await import('./commands/init.js')).initCommand(opts, io);
     });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const RUNNERS = ['vitest', 'jest', 'node', 'mocha', 'ava', 'junit'] as const;
+export const RUNNERS = ['vitest', 'jest', 'node', 'mocha', 'ava', 'pytest', 'junit'] as const;
 export const Runner = z.enum(RUNNERS);
 export type Runner = z.infer<typeof Runner>;
 
@@ -43,21 +43,16 @@ export const Config = z
         tests: z
           .array(z.string())
           .min(1)
-          .default(['**/*.test.*', '**/*.spec.*', 'test/**', 'tests/**', '**/__tests__/**', '**/test_*.py']),
+          .optional()
+          .describe(
+            'Globs of test files; default: common test locations. Files the runner itself discovers as tests count as tests either way',
+          ),
         testConfig: z
           .array(z.string())
-          .default([
-            'vitest.config.*',
-            'vite.config.*',
-            'jest.config.*',
-            '.mocharc*',
-            'ava.config.*',
-            'pytest.ini',
-            'conftest.py',
-            '**/conftest.py',
-            'setup.cfg',
-            'tox.ini',
-          ]),
+          .optional()
+          .describe(
+            "Extra globs of test configuration to lock; the runners' config files, transpiler configs and .npmrc are always locked",
+          ),
       })
       .strict()
       .prefault({}),

@@ -14,6 +14,8 @@ import { ensureAgentctlDir, journalPath, newRunId, runDir } from '../journal/run
 import type { Config } from '../policy/config-schema.js';
 import { loadConfig } from '../policy/config.js';
 import { pathClassifier } from '../policy/path-kinds.js';
+import { readLayout } from '../../gates/runners/index.js';
+import { treeView } from '../../gates/runners/repo-view.js';
 import type { ModelProvider } from '../model/provider.js';
 import type { Approver, EffectHook, ProgressSink, RunContext, RunDeps } from './context.js';
 import { drive, type DriveOutcome } from './driver.js';
@@ -89,7 +91,9 @@ export async function openRun(
       `journal: cut a torn last line (${opened.repaired.cutBytes} bytes): ${opened.repaired.reason}`,
     );
   if (existing) await recoverPendingApply(ctx.worktree, join(ctx.runDir, 'undo'));
-  const classifier = pathClassifier(ctx.config.paths);
+  // What counts as a test is read from the runner's configuration at the run's base commit, never from disk.
+  const layout = await readLayout(ctx.config.test.runner, await treeView(ctx.repoRoot, ctx.baseSha));
+  const classifier = pathClassifier(ctx.config, layout);
   const sessionStart = performance.now();
   const deps: RunDeps = {
     model: opts.model,

@@ -3,7 +3,7 @@ import { categorize, classifyChange, runtimeSyntax } from '../../gates/behavior-
 import { Config } from '../../src/policy/config-schema.js';
 import { pathClassifier } from '../../src/policy/path-kinds.js';
 
-const { kindOf } = pathClassifier(Config.parse({ test: { runner: 'node' } }).paths);
+const { kindOf } = pathClassifier(Config.parse({ test: { runner: 'node' } }));
 
 function same(before: string, after: string, file = 'src/a.ts'): boolean {
   return runtimeSyntax(before, file) === runtimeSyntax(after, file);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { parseConfig } from '../../src/policy/config.js';
+import { pathClassifier } from '../../src/policy/path-kinds.js';
 
 describe('agentctl.config.json', () => {
   it('fills every section with its defaults from a minimal file', () => {
@@ -8,8 +9,10 @@ describe('agentctl.config.json', () => {
     expect(config.repair.maxAttempts).toBe(3);
     expect(config.paths.allow).toEqual(['**']);
     expect(config.paths.deny).toContain('.github/**');
-    expect(config.paths.tests).toContain('**/*.test.*');
-    expect(config.paths.testConfig).toContain('vitest.config.*');
+    // Unset test globs come from the runner profile: see test/runners/profiles.test.ts.
+    expect(config.paths.tests).toBeUndefined();
+    expect(pathClassifier(config).kindOf('src/a.test.js')).toBe('test');
+    expect(pathClassifier(config).kindOf('vitest.config.ts')).toBe('test_config');
     expect(config.budgets).toMatchObject({ maxTurns: 40, maxCostUsd: 5 });
     expect(config.sandbox).toMatchObject({
       mode: 'auto',

@@ -1,10 +1,14 @@
-import { access, readFile, readdir, writeFile } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { detectProject, type Detected } from '../../../gates/runners/detect.js';
+import { readLayout } from '../../../gates/runners/index.js';
+import { diskView } from '../../../gates/runners/repo-view.js';
 import { ConfigError } from '../../errors.js';
 import { repoRoot } from '../../git/repo.js';
 import { CONFIG_FILE } from '../../policy/config.js';
-import type { ConfigInput, Runner } from '../../policy/config-schema.js';
+import { Config, Runner, RUNNERS, type ConfigInput } from '../../policy/config-schema.js';
 import type { CliIO } from '../io.js';
+import { proveSuite, type SuiteProof } from './init-verify.js';
 
 const exists = (path: string) =>
   access(path).then(
@@ -12,62 +16,58 @@ const exists = (path: string) =>
     () => false,
   );
 
-/** Guesses the test runner from package.json and Python test files; null when nothing is recognisable. */
-export async function detectRunner(
-  root: string,
-): Promise<{ runner: Runner; command?: string[]; junitReport?: string; why: string } | null> {
-  const pkgText = await readFile(join(root, 'package.json'), 'utf8').catch(() => null);
-  if (pkgText !== null) {
-    let pkg: {
-      scripts?: Record<string, string>;
-      dependencies?: Record<string, string>;
-      devDependencies?: Record<string, string>;
-    } = {};
-    try {
-      pkg = JSON.parse(pkgText) as typeof pkg;
-    } catch {
-      throw new ConfigError(
-        'package.json is not valid JSON, so the test runner cannot be detected.',
-        'Fix package.json, then run agentctl init again.',
-      );
-    }
-    const deps = { ...pkg.dependencies, ...pkg.devDependencies };
-    const script = pkg.scripts?.test ?? '';
-    const order: Array<[Runner, RegExp]> = [
-      ['vitest', /\bvitest\b/],
-      ['jest', /\bjest\b/],
-      ['mocha', /\bmocha\b/],
-      ['ava', /\bava\b/],
-    ];
-    for (const [runner, re] of order)
-      if (re.test(script)) return { runner, why: `package.json "test" script runs ${runner}` };
-    for (const [runner] of order)
-      if (deps[runner] !== undefined) return { runner, why: `${runner} is in package.json dependencies` };
-    if (/node\s+(--[\w-]+\s+)*--test\b/.test(script))
-      return { runner: 'node', why: 'package.json "test" script runs node --test' };
-  }
-  const top = await readdir(root).catch(() => [] as string[]);
-  const pyTests =
-    top.includes('pytest.ini') ||
-    top.includes('conftest.py') ||
-    (top.includes('tests') &&
-      (await readdir(join(root, 'tests')).catch(() => [] as string[])).some((f) => /^test_.*\.py$/.test(f)));
-  if (pyTests || top.some((f) => /^test_.*\.py$/.test(f))) {
-    return {
-      runner: 'junit',
-      command: ['python3', '-m', 'pytest', '-q'],
-      junitReport: '.agentctl-junit.xml',
-      why: 'pytest-style test files',
-    };
-  }
-  if (pkgText !== null)
-    return { runner: 'node', why: 'a Node.js project without a recognised runner; node:test is built in' };
-  return null;
+const MODEL_HOWTO =
+  'Set a model with `agentctl fix "<task>" --model anthropic:<model-name>` (ANTHROPIC_API_KEY in the environment), or "model" in agentctl.config.json; `--model scripted:<cassette.json>` replays a recorded model to try agentctl without an API key.';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** `agentctl init`: writes agentctl.config.json for the detected runner. */
+/** The runner to configure: --runner, or detection per the runner profiles (workspaces included). */
+async function chooseRunner(root: string, requested: string | undefined): Promise<Detected> {
+  if (requested !== undefined) {
+    const parsed = Runner.safeParse(requested);
+    if (!parsed.success)
+      throw new ConfigError(`Unknown runner "${requested}".`, `Pass --runner ${RUNNERS.join('|')}.`);
+    return { runner: parsed.data, why: '--runner', dir: '' };
+  }
+  const found = await detectProject(await diskView(root));
+  switch (found.kind) {
+    case 'single':
+      return found.detected;
+    case 'mixed':
+      throw new ConfigError(
+        `The workspace packages use different test runners:\n${found.packages.map((p) => `  ${p.dir}: ${p.runner} (${p.why})`).join('\n')}\nagentctl runs one test runner per repository; per-package configuration is not supported yet.`,
+        'Pick one runner with `agentctl init --runner <name>` (only the packages on that runner are gated), or give one root command that runs every package and writes JUnit XML, as runner "junit" with test.command and test.junitReport.',
+      );
+    case 'none':
+      throw new ConfigError(
+        `Cannot tell which test runner ${root} uses.`,
+        `Pass --runner ${RUNNERS.join('|')}, or add a "test" script to package.json (or a pytest configuration).`,
+      );
+  }
+}
+
+function proofLines(proof: SuiteProof): string {
+  const seconds = (proof.durationMs / 1000).toFixed(1);
+  const where = proof.sandboxed ? 'in the sandbox' : 'WITHOUT a sandbox (bubblewrap is not available)';
+  const lines = [
+    `Verified: ran \`${proof.command.join(' ')}\` at ${proof.commit.slice(0, 12)} ${where} in ${seconds} s: ${plural(proof.collected, 'test')} collected, ${proof.passed} passing, ${proof.failed} failing${proof.skipped > 0 ? `, ${proof.skipped} skipped or todo` : ''}.`,
+  ];
+  if (proof.failed > 0 || proof.loadErrors.length > 0) {
+    const shown = [...proof.failing.slice(0, 5), ...proof.loadErrors.slice(0, 3)];
+    lines.push(
+      `Failing before any change (the gates hold these aside: no run is asked to fix them or charged for them):`,
+      ...shown.map((s) => `  ${s}`),
+      ...(proof.failing.length > 5 ? [`  … and ${proof.failing.length - 5} more`] : []),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** `agentctl init`: detects the runner, proves the suite runs (unless --no-verify), writes agentctl.config.json. */
 export async function initCommand(
-  opts: { force?: boolean; runner?: string; json?: boolean },
+  opts: { force?: boolean; runner?: string; json?: boolean; verify?: boolean },
   io: CliIO,
 ): Promise<number> {
   const root = await repoRoot(io.cwd);
@@ -75,32 +75,61 @@ export async function initCommand(
   if (!opts.force && (await exists(file))) {
     throw new ConfigError(`${CONFIG_FILE} already exists in ${root}.`, 'Pass --force to overwrite it.');
   }
-  const detected =
-    opts.runner !== undefined ? { runner: opts.runner as Runner, why: '--runner' } : await detectRunner(root);
-  if (detected === null) {
+  const detected = await chooseRunner(root, opts.runner);
+  if (detected.runner === 'junit')
     throw new ConfigError(
-      `Cannot tell which test runner ${root} uses.`,
-      'Pass --runner vitest|jest|node|mocha|ava|junit, or add a "test" script to package.json.',
+      'Runner "junit" needs a command that writes JUnit XML, which init cannot guess.',
+      'Write agentctl.config.json by hand with test.runner "junit", test.command and test.junitReport.',
     );
-  }
-  const config: ConfigInput = {
-    test: {
-      runner: detected.runner,
-      ...('command' in detected && detected.command ? { command: detected.command } : {}),
-      ...('junitReport' in detected && detected.junitReport ? { junitReport: detected.junitReport } : {}),
-    },
+  const input: ConfigInput = {
+    test: { runner: detected.runner },
     repair: { maxAttempts: 3 },
     sandbox: { mode: 'auto' },
     approval: { mode: 'prompt' },
   };
-  await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
-  if (opts.json)
-    io.stdout.write(
-      `${JSON.stringify({ type: 'init', file, runner: detected.runner, why: detected.why })}\n`,
+  const config = Config.parse(input);
+  const layout = await readLayout(detected.runner, await diskView(root));
+  const say = (text: string) => {
+    if (!opts.json) io.stdout.write(`${text}\n`);
+  };
+  say(`Detected ${detected.runner}: ${detected.why}.`);
+  const globs = layout.tests.length > 4 ? [...layout.tests.slice(0, 4), '…'] : layout.tests;
+  say(`Test files: ${globs.join(', ')} (${layout.source}).`);
+  let proof: SuiteProof | null = null;
+  if (opts.verify !== false) {
+    io.stderr.write(`Running the whole suite once, as a gated run would, to check that it works…\n`);
+    proof = await proveSuite(root, config, (ms) =>
+      io.stderr.write(`  … still running (${Math.round(ms / 1000)} s)\n`),
     );
-  else
+    if (proof.collected === 0) {
+      const why = [
+        `The suite collected no tests: \`${proof.command.join(' ')}\` (runner ${detected.runner}) ran at ${proof.commit.slice(0, 12)} and reported none, so agentctl could never see a test fail or pass.`,
+        ...(proof.loadErrors.length > 0 ? ['Errors:', ...proof.loadErrors.map((e) => `  ${e}`)] : []),
+        "The end of the runner's output:",
+        ...proof.outputTail
+          .trimEnd()
+          .split('\n')
+          .slice(-20)
+          .map((l) => `  | ${l}`),
+        `${CONFIG_FILE} was not written. Fix the test setup (is the runner installed? do the test files match ${layout.source}?), or pass --runner to choose another runner; --no-verify writes the config without this check.`,
+      ].join('\n');
+      if (opts.json)
+        io.stdout.write(
+          `${JSON.stringify({ type: 'init', ok: false, runner: detected.runner, why: detected.why, proof, message: why })}\n`,
+        );
+      else io.stderr.write(`${why}\n`);
+      return 2;
+    }
+  }
+  await writeFile(file, `${JSON.stringify(input, null, 2)}\n`);
+  if (opts.json) {
     io.stdout.write(
-      `Wrote ${CONFIG_FILE}: runner "${detected.runner}" (${detected.why}).\nEdit it to set write allow/deny globs, budgets and the model.\n`,
+      `${JSON.stringify({ type: 'init', ok: true, file, runner: detected.runner, why: detected.why, tests: layout.tests, testsSource: layout.source, verified: proof })}\n`,
     );
+    return 0;
+  }
+  say(proof === null ? 'Not verified (--no-verify): the suite was not run.' : proofLines(proof));
+  say(`Wrote ${CONFIG_FILE}. Edit it to set write allow/deny globs and budgets.`);
+  say(MODEL_HOWTO);
   return 0;
 }
