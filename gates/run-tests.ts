@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { access, constants, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { TestReport } from '../src/core/report.js';
 import type { Config } from '../src/policy/config-schema.js';
@@ -37,6 +37,27 @@ function testEnv(adapterEnv: Record<string, string>, projectEnv: Record<string, 
   return env;
 }
 
+const NPX_FLAGS = new Set(['--no', '--no-install', '-y', '--yes', '--offline', '-q', '--quiet']);
+
+/**
+ * `npx [--no] <bin> …` becomes the worktree's own `node_modules/.bin/<bin> …` when it is
+ * there: npx starts the runner as a child that would not inherit the report pipe (node
+ * passes only stdio to children), and it might reach the registry for a missing tool.
+ */
+async function directBin(argv: readonly string[], worktree: string): Promise<string[]> {
+  if (argv[0] !== 'npx') return [...argv];
+  let at = 1;
+  while (at < argv.length && NPX_FLAGS.has(argv[at] ?? '')) at++;
+  const bin = argv[at];
+  if (bin === undefined || bin.startsWith('-') || bin.includes('/') || bin.includes('@')) return [...argv];
+  const path = join(worktree, 'node_modules', '.bin', bin);
+  const found = await access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
+  return found ? [path, ...argv.slice(at + 1)] : [...argv];
+}
+
 /** A report file the command names itself (JUnit) lives in the worktree; read it, then remove it. */
 async function worktreeReport(worktree: string, file: string): Promise<Buffer | undefined> {
   const path = isAbsolute(file) ? file : join(worktree, file);
@@ -62,8 +83,9 @@ export async function runTests(opts: TestRunOptions): Promise<TestRun> {
   // A stale report from an earlier run must not be read as this run's.
   if (!viaPipe && spec.reportFile !== undefined) await worktreeReport(opts.worktree, spec.reportFile);
   await resetRunnerCaches(opts.worktree);
+  const argv = await directBin(spec.argv, opts.worktree);
   const exec = await execCommand({
-    argv: spec.argv,
+    argv,
     cwd: opts.worktree,
     timeoutMs: opts.config.test.timeoutMs,
     maxOutputBytes: opts.config.sandbox.maxOutputBytes,
@@ -94,5 +116,5 @@ export async function runTests(opts: TestRunOptions): Promise<TestRun> {
       files: opts.files.length > 0 ? [...opts.files] : await allTestFiles(opts),
     },
   );
-  return { report, exec, argv: spec.argv, ...(reportText !== undefined ? { rawReport } : {}) };
+  return { report, exec, argv, ...(reportText !== undefined ? { rawReport } : {}) };
 }
