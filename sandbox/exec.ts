@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { SandboxError } from '../src/errors.js';
 import { bwrapArgs, bwrapBinary, sandboxHome, sandboxStatus } from './bwrap.js';
 import { scrubEnv } from './env-scrub.js';
+import { execOnlyNode } from './exec-only-node.js';
 import { killRun, killTree, RUN_MARK_VAR } from './process-tree.js';
 import { openReportPipe, type ReportPipe } from './report-pipe.js';
 
@@ -228,11 +229,13 @@ export async function execCommand(req: ExecRequest): Promise<ExecResult> {
     // Inside bwrap the pid namespace ends every process with the run; outside, the mark finds them.
     const marked: Record<string, string> = privateDir === null ? {} : { [RUN_MARK_VAR]: mark };
     const env = { ...scrubEnv(process.env, home), ...QUIET, TMPDIR: privateDir ?? '/tmp', ...req.env, ...marked };
+    const node = sandboxed ? await execOnlyNode() : null;
+    const hardened = node === null ? [] : [node];
     // bwrap itself needs only PATH: --clearenv empties the environment before the command starts.
     const target: Target = sandboxed
       ? {
           file: bwrapBinary(),
-          args: bwrapArgs({ argv: req.argv, cwd, env, writable, readOnlyBinds }),
+          args: bwrapArgs({ argv: req.argv, cwd, env, writable, readOnlyBinds: [...readOnlyBinds, ...hardened] }),
           env: { PATH: process.env.PATH ?? '' },
         }
       : { file: req.argv[0] ?? '', args: req.argv.slice(1), env };
