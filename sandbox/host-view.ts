@@ -110,16 +110,12 @@ function toolTrees(home: string): string[] {
   return [...trees].filter((tree) => ![...trees].some((other) => other !== tree && within(tree, other)));
 }
 
-const cache = new Map<string, Mount[]>();
-
 /**
  * The host view as an ordered list of mounts: system trees, /etc entries, a private
- * HOME, toolchain trees, and credential files inside them masked.
+ * HOME, toolchain trees, and credential files inside them masked. Computed for every
+ * command, so a credential file created since the last one is masked too.
  */
 export function hostView(): Mount[] {
-  const key = `${process.env.PATH ?? ''}\0${homedir()}`;
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
   const mounts: Mount[] = [];
   for (const path of HOST_VIEW.system) {
     const kind = existing(path);
@@ -139,6 +135,5 @@ export function hostView(): Mount[] {
     if (existing(path) === 'file' && trees.some((tree) => within(path, tree)))
       mounts.push({ kind: 'mask-file', path });
   }
-  cache.set(key, mounts);
   return mounts;
 }
