@@ -1,7 +1,7 @@
-import { lstatSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { execa } from 'execa';
+import { hostView, sandboxHome, type Mount } from './host-view.js';
+
+export { sandboxHome } from './host-view.js';
 
 /** Whether bubblewrap can isolate commands here, and why not when it cannot. */
 export interface SandboxStatus {
@@ -18,68 +18,50 @@ export interface BwrapSpec {
   readOnlyBinds: Array<{ from: string; to: string }>;
 }
 
-/** Inside the sandbox HOME lives in the private /tmp. */
-export const SANDBOX_HOME = '/tmp/home';
-
-/**
- * Credential stores under the user's home. The root is bound read-only, so without
- * masking a test could print ~/.aws/credentials into output the model reads.
- */
-const CREDENTIAL_PATHS = [
-  '.ssh',
-  '.aws',
-  '.gnupg',
-  '.azure',
-  '.kube',
-  '.docker',
-  '.config/gh',
-  '.config/hub',
-  '.config/gcloud',
-  '.netrc',
-  '.npmrc',
-  '.pypirc',
-  '.git-credentials',
-  '.cargo/credentials',
-  '.cargo/credentials.toml',
-];
-
 /** The bwrap binary; AGENTCTL_BWRAP overrides it (tests point it at a missing path). */
 export function bwrapBinary(): string {
   return process.env.AGENTCTL_BWRAP ?? 'bwrap';
 }
 
-function maskArgs(): string[] {
-  const args: string[] = [];
-  for (const rel of CREDENTIAL_PATHS) {
-    const path = join(homedir(), rel);
-    try {
-      args.push(...(lstatSync(path).isDirectory() ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path]));
-    } catch {
-      // Absent: nothing to hide.
+function mountArgs(mount: Mount): string[] {
+  switch (mount.kind) {
+    case 'ro':
+      return ['--ro-bind', mount.path, mount.path];
+    case 'symlink':
+      return ['--symlink', mount.target, mount.path];
+    case 'tmpfs':
+      return ['--tmpfs', mount.path];
+    case 'mask-file':
+      return ['--ro-bind', '/dev/null', mount.path];
+    default: {
+      const never: never = mount;
+      throw new Error(`unknown mount ${JSON.stringify(never)}`);
     }
   }
-  return args;
 }
 
-/** Isolation flags shared by real runs and the availability probe. */
+/**
+ * Isolation flags shared by real runs and the availability probe. The root is an empty
+ * tmpfs (bwrap's default) so only the host view's allowlist is visible: fail closed.
+ */
 function isolationArgs(): string[] {
   // prettier-ignore
-  return [
-    '--ro-bind', '/', '/',
+  const args = [
     '--dev', '/dev',
     '--proc', '/proc',
     '--tmpfs', '/tmp',
-    '--dir', SANDBOX_HOME,
     '--unshare-net', '--unshare-pid', '--unshare-ipc',
     '--die-with-parent', '--new-session',
-    // As root bwrap keeps every capability, and CAP_SYS_ADMIN could remount / read-write.
+    // As root bwrap keeps every capability, and CAP_SYS_ADMIN could remount a bind read-write.
     '--cap-drop', 'ALL',
   ];
+  for (const mount of hostView()) args.push(...mountArgs(mount));
+  return args;
 }
 
 /** The full bwrap command line for one command (argv, never a shell string). */
 export function bwrapArgs(spec: BwrapSpec): string[] {
-  const args = [...isolationArgs(), ...maskArgs(), '--bind', spec.cwd, spec.cwd];
+  const args = [...isolationArgs(), '--bind', spec.cwd, spec.cwd];
   for (const dir of spec.writable) args.push('--bind', dir, dir);
   for (const bind of spec.readOnlyBinds) args.push('--ro-bind', bind.from, bind.to);
   // --clearenv takes effect where it appears, so it must precede every --setenv.
@@ -96,7 +78,7 @@ async function probe(binary: string): Promise<SandboxStatus> {
     timeout: 15_000,
     stdin: 'ignore',
     extendEnv: false,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: sandboxHome() },
   });
   if (result.exitCode === 0) return { available: true };
   const detail = result.exitCode === undefined ? result.originalMessage : String(result.stderr).trim();

@@ -35,18 +35,11 @@ const SECRET =
   /TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE|(^|_)KEY($|_)|APIKEY|^AWS_|^SSH_|^GPG_|^NPM_/i;
 
 /**
- * NODE_OPTIONS can `--require`/`--import` code from outside the worktree or attach a
- * debugger in every test process, so only heap-size flags survive.
- */
-function safeNodeOptions(value: string): string | undefined {
-  const kept = value.split(/\s+/).filter((flag) => /^--max-(old|semi)-space-size=\d+$/.test(flag));
-  return kept.length > 0 ? kept.join(' ') : undefined;
-}
-
-/**
  * Builds a child environment from an allowlist (PATH, locale, TERM, TZ, CI, toolchain
- * homes…), never passing API keys, tokens, cloud or SSH credentials. HOME is set to
- * `home` (a private directory the caller creates) rather than the user's real one.
+ * homes…), never passing API keys, tokens, cloud or SSH credentials. Nothing of
+ * agentctl's own node setup passes (NODE_OPTIONS, NODE_PATH, NODE_REPL_*, npm_config_*):
+ * those load code or change how every node process of a test starts; a project that
+ * needs one sets it in `test.env`. HOME is set to `home` (a private directory).
  */
 export function scrubEnv(env: NodeJS.ProcessEnv, home?: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -54,8 +47,6 @@ export function scrubEnv(env: NodeJS.ProcessEnv, home?: string): Record<string, 
     if (value === undefined || SECRET.test(name)) continue;
     if (ALLOWED.has(name) || name.startsWith('LC_')) out[name] = value;
   }
-  const nodeOptions = env.NODE_OPTIONS === undefined ? undefined : safeNodeOptions(env.NODE_OPTIONS);
-  if (nodeOptions !== undefined) out.NODE_OPTIONS = nodeOptions;
   if (home !== undefined) out.HOME = home;
   return out;
 }

@@ -1,15 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { SandboxError } from '../src/errors.js';
-import { bwrapArgs, bwrapBinary, SANDBOX_HOME, sandboxStatus } from './bwrap.js';
+import { bwrapArgs, bwrapBinary, sandboxHome, sandboxStatus } from './bwrap.js';
 import { scrubEnv } from './env-scrub.js';
-import { killGroup, killTree } from './process-tree.js';
+import { execOnlyNode } from './exec-only-node.js';
+import { killRun, killTree, RUN_MARK_VAR } from './process-tree.js';
+import { openReportPipe, type ReportPipe } from './report-pipe.js';
 
 export { sandboxStatus, type SandboxStatus } from './bwrap.js';
 export { scrubEnv } from './env-scrub.js';
+export { REPORT_PATH } from './report-pipe.js';
 
 /** `auto` isolates when bubblewrap works, `required` refuses to run without it, `off` never isolates. */
 export type SandboxMode = 'auto' | 'required' | 'off';
@@ -24,8 +28,13 @@ export interface ExecRequest {
   /** Added after scrubbing, so the caller can pass exactly what a command needs. */
   env?: Record<string, string>;
   readOnlyBinds?: Array<{ from: string; to: string }>;
-  /** Extra writable directories besides cwd, e.g. where a report file goes. */
+  /** Extra writable directories besides cwd. */
   writable?: string[];
+  /**
+   * Give the command a report pipe on fd 3 (`REPORT_PATH`, /dev/fd/3): it has no name in
+   * any filesystem, so tested code cannot find it as a file and append to it.
+   */
+  reportPipe?: boolean;
 }
 
 /** What happened; a failing, crashing or timed-out command is a result, not an exception. */
@@ -40,7 +49,12 @@ export interface ExecResult {
   durationMs: number;
   /** Set when `auto` fell back to running without isolation; print it once. */
   warning?: string;
+  /** With `reportPipe`: the exact bytes written to fd 3, or null when more than the cap arrived. */
+  report?: Buffer | null;
 }
+
+/** A report beyond this is refused rather than cut: a cut JSON-lines report could read as fewer tests. */
+const REPORT_CAP_BYTES = 256 * 1024 * 1024;
 
 /** A fresh HOME would make npm check for updates over the network on every run. */
 const QUIET = { NO_UPDATE_NOTIFIER: '1', npm_config_update_notifier: 'false' };
@@ -129,7 +143,13 @@ async function isolation(mode: SandboxMode): Promise<{ sandboxed: boolean; warni
 }
 
 /** Spawns, caps output, enforces the timeout on the whole tree, and sweeps leftovers. */
-async function spawnCapped({ file, args, env }: Target, cwd: string, req: ExecRequest) {
+async function spawnCapped(
+  { file, args, env }: Target,
+  cwd: string,
+  req: ExecRequest,
+  sweep: (pid: number) => void,
+  pipe: ReportPipe | null,
+) {
   const started = performance.now();
   const child = execa(file, args, {
     cwd,
@@ -137,10 +157,12 @@ async function spawnCapped({ file, args, env }: Target, cwd: string, req: ExecRe
     extendEnv: false,
     detached: true,
     reject: false,
-    stdin: 'ignore',
+    // execa hands an fd number to spawn as Node does, though its types list only named modes for fd 3+.
+    stdio: ['ignore', 'pipe', 'pipe', ...(pipe === null ? [] : [pipe.writeFd as unknown as 'pipe'])],
     buffer: false,
     stripFinalNewline: false,
   });
+  pipe?.handedOver();
   const stdout = capture(child.stdout, req.maxOutputBytes);
   const stderr = capture(child.stderr, req.maxOutputBytes);
   const pid = child.pid;
@@ -151,18 +173,20 @@ async function spawnCapped({ file, args, env }: Target, cwd: string, req: ExecRe
     track(pid);
     timer = setTimeout(() => {
       timedOut = true;
-      killTree(pid);
+      sweep(pid);
     }, req.timeoutMs);
     child.once('exit', () => {
       clearTimeout(timer);
-      killGroup(pid);
+      sweep(pid);
       grace = setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
+        pipe?.stop();
       }, PIPE_GRACE_MS);
     });
-  }
+  } else pipe?.stop();
   const result = await child;
+  const report = pipe === null ? undefined : await pipe.bytes;
   clearTimeout(timer);
   clearTimeout(grace);
   if (pid !== undefined) live.delete(pid);
@@ -176,14 +200,16 @@ async function spawnCapped({ file, args, env }: Target, cwd: string, req: ExecRe
     timedOut,
     truncated: stdout.truncated || stderr.truncated,
     durationMs: Math.round(performance.now() - started),
+    ...(pipe === null || report === undefined ? {} : { report: pipe.truncated() ? null : report }),
   };
 }
 
 /**
- * Runs `argv` in `cwd` with a scrubbed environment, a timeout that kills the whole
- * process tree and capped output. When isolated (bubblewrap) the command sees a
- * read-only root, a writable cwd (plus `writable`), a private /tmp and HOME, no
- * network and its own pid namespace.
+ * Runs `argv` in `cwd` with a scrubbed environment, a timeout that kills every process
+ * of the run and capped output. When isolated (bubblewrap) the command sees only the
+ * host view (sandbox/host-view.ts) read-only, a writable cwd (plus `writable`), a
+ * private /tmp and HOME, no network and its own pid namespace. Unsandboxed, its
+ * processes carry a per-run mark so a daemon that left the tree is still found.
  */
 export async function execCommand(req: ExecRequest): Promise<ExecResult> {
   if (req.argv.length === 0) throw new SandboxError('execCommand needs a non-empty argv');
@@ -197,18 +223,31 @@ export async function execCommand(req: ExecRequest): Promise<ExecResult> {
   );
   const privateDir = sandboxed ? null : await mkdtemp(join(tmpdir(), 'agentctl-exec-'));
   try {
-    const home = privateDir === null ? SANDBOX_HOME : join(privateDir, 'home');
+    const home = privateDir === null ? sandboxHome() : join(privateDir, 'home');
     if (privateDir !== null) await mkdir(home);
-    const env = { ...scrubEnv(process.env, home), ...QUIET, TMPDIR: privateDir ?? '/tmp', ...req.env };
+    const mark = randomBytes(12).toString('hex');
+    // Inside bwrap the pid namespace ends every process with the run; outside, the mark finds them.
+    const marked: Record<string, string> = privateDir === null ? {} : { [RUN_MARK_VAR]: mark };
+    const env = { ...scrubEnv(process.env, home), ...QUIET, TMPDIR: privateDir ?? '/tmp', ...req.env, ...marked };
+    const node = sandboxed ? await execOnlyNode() : null;
+    const hardened = node === null ? [] : [node];
     // bwrap itself needs only PATH: --clearenv empties the environment before the command starts.
     const target: Target = sandboxed
       ? {
           file: bwrapBinary(),
-          args: bwrapArgs({ argv: req.argv, cwd, env, writable, readOnlyBinds }),
+          args: bwrapArgs({ argv: req.argv, cwd, env, writable, readOnlyBinds: [...readOnlyBinds, ...hardened] }),
           env: { PATH: process.env.PATH ?? '' },
         }
       : { file: req.argv[0] ?? '', args: req.argv.slice(1), env };
-    const run = await spawnCapped(target, cwd, req);
+    const sweep = sandboxed ? killTree : (pid: number) => killRun(pid, mark);
+    const pipeDir = req.reportPipe === true ? await mkdtemp(join(tmpdir(), 'agentctl-pipe-')) : null;
+    let run: Awaited<ReturnType<typeof spawnCapped>>;
+    try {
+      const pipe = pipeDir === null ? null : await openReportPipe(pipeDir, REPORT_CAP_BYTES);
+      run = await spawnCapped(target, cwd, req, sweep, pipe);
+    } finally {
+      if (pipeDir !== null) await rm(pipeDir, { recursive: true, force: true });
+    }
     const outcome = sandboxed ? { ...run, ...signalFromBwrap(run.exitCode) } : run;
     return { ...outcome, sandboxed, ...(warning === undefined ? {} : { warning }) };
   } finally {

@@ -8,7 +8,7 @@ import type { RawRun } from './types.js';
  * Environment for a runner process: no colour codes in reports, and stack traces deep enough to still show
  * the runner's hook frames under a deep production call chain (node's default keeps only 10 frames).
  */
-export function runnerEnv(inherited: string | undefined = process.env.NODE_OPTIONS): Record<string, string> {
+export function runnerEnv(inherited?: string): Record<string, string> {
   const nodeOptions = [inherited ?? '', '--stack-trace-limit=100'].join(' ').trim();
   return { FORCE_COLOR: '0', NODE_OPTIONS: nodeOptions };
 }

@@ -32,6 +32,10 @@ export const Config = z
           .optional()
           .describe('For runner "junit": where the command writes its JUnit XML, relative to the repo root'),
         timeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+        env: z
+          .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+          .optional()
+          .describe('Environment variables the tests need; the only ones added to the scrubbed environment'),
       })
       .strict(),
     paths: z
