@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import type { TestReport } from '../src/core/report.js';
 import type { Config } from '../src/policy/config-schema.js';
 import { execCommand, type ExecResult } from '../sandbox/exec.js';
-import { listFiles } from '../src/git/repo.js';
+import { listWorktreeFiles } from '../sandbox/tree-sync.js';
 import { packageFile } from '../src/paths.js';
 import { adapterFor } from './adapters/index.js';
 
@@ -27,7 +27,7 @@ export interface TestRun {
 const ADAPTERS_DIR = packageFile('gates', 'adapters');
 
 async function allTestFiles(opts: TestRunOptions): Promise<string[]> {
-  return (await listFiles(opts.worktree)).filter((f) => opts.isTestFile(f));
+  return (await listWorktreeFiles(opts.worktree)).filter((f) => opts.isTestFile(f));
 }
 
 /** Runs the repo's tests in the worktree through the sandbox and normalises the result. */

@@ -4,8 +4,7 @@ import type { Effect } from '../core/events.js';
 import type { RunState, RunStart } from '../core/state.js';
 import { startRun } from '../core/transition.js';
 import { linkDependencies } from '../../sandbox/deps-link.js';
-import { recoverPendingApply } from '../../sandbox/atomic-apply.js';
-import { commitIdentity, ensureWorktree, headCommit, removeWorktree, repoRoot } from '../git/repo.js';
+import { commitIdentity, headCommit, repoRoot } from '../git/repo.js';
 import { sha256Hex } from '../journal/hash.js';
 import { worktreesRoot } from './cache-dir.js';
 import { createJournal, JournalWriter } from '../journal/journal-file.js';
@@ -18,6 +17,13 @@ import type { ModelProvider } from '../model/provider.js';
 import type { Approver, EffectHook, ProgressSink, RunContext, RunDeps } from './context.js';
 import { drive, type DriveOutcome } from './driver.js';
 import { failpoint } from './failpoints.js';
+import {
+  adoptDependencyLinks,
+  baseTree,
+  createWorktreeDir,
+  removeWorktreeDir,
+  syncWorktree,
+} from './worktree.js';
 
 /** Where a run's worktree lives: the per-user cache (see cache-dir.ts), keyed by repo and run. */
 export function worktreeDir(root: string, runId: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -88,7 +94,6 @@ export async function openRun(
     opts.progress.note(
       `journal: cut a torn last line (${opened.repaired.cutBytes} bytes): ${opened.repaired.reason}`,
     );
-  if (existing) await recoverPendingApply(ctx.worktree, join(ctx.runDir, 'undo'));
   const classifier = pathClassifier(ctx.config.paths);
   const sessionStart = performance.now();
   const deps: RunDeps = {
@@ -137,10 +142,9 @@ export async function startFix(
   const pinned = runIdentity();
   const now = opts.now ?? pinned.now;
   const runId = opts.runId ?? pinned.runId ?? newRunId(now);
-  await ensureWorktree(root, worktreeDir(root, runId), baseSha);
+  await createWorktreeDir(worktreeDir(root, runId));
   // Runners print real paths; the worktree must be named the same way for paths to match.
   const worktree = await realpath(worktreeDir(root, runId));
-  const binds = await linkDependencies(root, worktree);
   const ctx: RunContext = {
     runId,
     task,
@@ -152,8 +156,12 @@ export async function startFix(
     identity: await commitIdentity(root),
     config,
     depLinks: await depLinkNames(root),
-    readOnlyBinds: binds,
+    readOnlyBinds: [],
   };
+  // A plain directory written from the base commit's tree: no `.git` entry, nothing git would ever read.
+  await syncWorktree(ctx, await baseTree(ctx));
+  ctx.readOnlyBinds = await linkDependencies(root, worktree);
+  await adoptDependencyLinks(ctx);
   const start: RunStart = { runId, task, maxAttempts: config.repair.maxAttempts, limits: config.budgets };
   const first = startRun(start);
   // The run's directory appears with its first event in it, or not at all (see createJournal).
@@ -176,7 +184,7 @@ export async function startFix(
     const outcome = await drive(first.state, first.effects, ctx, run.deps);
     await finishJournal(run, outcome);
     // A finished run's evidence lives in its run dir; only a paused run needs its worktree to resume.
-    if (outcome.paused === null) await removeWorktree(root, worktree);
+    if (outcome.paused === null) await removeWorktreeDir(worktree);
     return { ...outcome, ctx };
   } finally {
     await run.close();
