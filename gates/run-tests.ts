@@ -4,7 +4,7 @@ import type { TestReport } from '../src/core/report.js';
 import type { Config } from '../src/policy/config-schema.js';
 import { resetRunnerCaches } from '../sandbox/deps-link.js';
 import { execCommand, REPORT_PATH, type ExecResult } from '../sandbox/exec.js';
-import { listFiles } from '../src/git/repo.js';
+import { listWorktreeFiles } from '../sandbox/tree-sync.js';
 import { adapterFor } from './adapters/index.js';
 
 export interface TestRunOptions {
@@ -26,7 +26,7 @@ export interface TestRun {
 }
 
 async function allTestFiles(opts: TestRunOptions): Promise<string[]> {
-  return (await listFiles(opts.worktree)).filter((f) => opts.isTestFile(f));
+  return (await listWorktreeFiles(opts.worktree)).filter((f) => opts.isTestFile(f));
 }
 
 /** The adapter's variables, then the project's `test.env`; NODE_OPTIONS from both are kept, the project's first. */

@@ -19,6 +19,10 @@ export interface DependencyView {
 const FARMED = ['node_modules'];
 /** Installed-dependency directories that stay one link to the real, read-only folder. */
 const LINKED = ['.venv', 'venv', 'vendor/bundle'];
+/** True for a dependency path that becomes a link farm (a real folder), not one link. */
+export function isFarmed(path: string): boolean {
+  return FARMED.includes(path.split('/').at(-1) ?? '');
+}
 /** Entries of a farm that runners write (vite's config bundle, ava's and babel's caches): fresh and writable. */
 export const RUNNER_CACHES = ['.cache', '.vite', '.vite-temp'];
 

@@ -1,7 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { applyChanges } from '../../sandbox/atomic-apply.js';
 import {
   findMissingSymbols,
   stubChanges,
@@ -13,7 +9,7 @@ import type { TestReport } from '../core/report.js';
 import type { Config } from '../policy/config-schema.js';
 import type { ChangedFile } from './git-changes.js';
 import { judgeOnBase, type DeclaredCounts } from './red-judge.js';
-import { runIn, type Scratch } from './scratch.js';
+import { changeScratch, runIn, type Scratch } from './scratch.js';
 import type { TestDiff } from './test-diff.js';
 
 /** One new or changed test, judged on the base production code. */
@@ -59,17 +55,8 @@ function candidateIds(
 
 async function applyStubs(scratch: Scratch, symbols: MissingSymbol[], production: readonly ChangedFile[]) {
   const base = Object.fromEntries(production.map((f) => [f.path, f.before]));
-  const undoDir = await mkdtemp(join(tmpdir(), 'agentctl-ci-undo-'));
-  try {
-    return await applyChanges(
-      scratch.dir,
-      stubChanges(symbols, base),
-      { allow: ['**'], deny: [] },
-      { undoDir },
-    );
-  } finally {
-    await rm(undoDir, { recursive: true, force: true });
-  }
+  await changeScratch(scratch, stubChanges(symbols, base));
+  return { ok: true as const };
 }
 
 /** The changed test files that declare tests on head: what RED runs on base. */

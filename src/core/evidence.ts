@@ -8,6 +8,8 @@ export interface PatchRef {
   summary: string;
   /** Lines added plus lines removed, for approval policy. */
   changedLines: number;
+  /** The git tree agentctl built with this patch applied: what the gates ran on and what COMMIT commits. */
+  tree?: string;
 }
 
 /** One test failure kept as evidence. */

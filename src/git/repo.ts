@@ -1,8 +1,8 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError, UsageError } from '../errors.js';
+import { gitIn } from './git-dir.js';
+import { blobAt, gitDirOf } from './objects.js';
 
 // Variables git needs to find itself and its config; simple-git rightly refuses editor/askpass overrides.
 const PASS_THROUGH = [
@@ -84,67 +84,10 @@ export async function commitIdentity(root: string): Promise<{ name: string; emai
   };
 }
 
-/** Creates (or reuses, on resume) a detached worktree of `base` at `dir`. */
-export async function ensureWorktree(root: string, dir: string, base: string): Promise<void> {
-  const exists = await stat(join(dir, '.git')).then(
-    () => true,
-    () => false,
-  );
-  if (exists) return;
-  await mkdir(dirname(dir), { recursive: true });
-  await rm(dir, { recursive: true, force: true });
-  await raw(root, ['worktree', 'prune']);
-  await raw(root, ['worktree', 'add', '--detach', '--quiet', dir, base]);
-}
-
-export async function removeWorktree(root: string, dir: string): Promise<void> {
-  await raw(root, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
-  await rm(dir, { recursive: true, force: true });
-  await raw(root, ['worktree', 'prune']).catch(() => undefined);
-}
-
-/**
- * Tree hash of everything in the worktree (tracked or not, ignored files and `exclude` aside), built in a
- * private index so the worktree's own index is never touched.
- */
-export async function snapshotTree(worktree: string, exclude: readonly string[] = []): Promise<string> {
-  const indexFile = (
-    await raw(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'agentctl-snapshot-index'])
-  ).trim();
-  const skip = (f: string) => exclude.some((e) => f === e || f.startsWith(`${e}/`));
-  const files = (await listFiles(worktree)).filter((f) => !skip(f));
-  await rm(indexFile, { force: true });
+/** Content of `path` in `tree` (a tree or commit-ish) of the repository at `root`, or null when absent. */
+export async function fileInTree(root: string, tree: string, path: string): Promise<string | null> {
   try {
-    const env = { ...gitEnv(), GIT_INDEX_FILE: indexFile };
-    const add = await execa('git', ['update-index', '--add', '--remove', '-z', '--stdin'], {
-      cwd: worktree,
-      env,
-      extendEnv: false,
-      input: files.map((f) => `${f}\0`).join(''),
-      reject: false,
-    });
-    if (add.exitCode !== 0)
-      throw new GitError(`git update-index failed in ${worktree}: ${add.stderr.trim()}`);
-    return (await raw(worktree, ['write-tree'], { GIT_INDEX_FILE: indexFile })).trim();
-  } finally {
-    await rm(indexFile, { force: true });
-  }
-}
-
-/** Makes the worktree's files exactly `tree` (a tree or commit-ish), removing anything else that is not ignored. */
-export async function resetToTree(
-  worktree: string,
-  tree: string,
-  keep: readonly string[] = [],
-): Promise<void> {
-  await raw(worktree, ['read-tree', '-u', '--reset', tree]);
-  await raw(worktree, ['clean', '-fdq', ...keep.flatMap((k) => ['-e', k])]);
-}
-
-/** Content of `path` in `tree`, or null when absent. */
-export async function fileInTree(worktree: string, tree: string, path: string): Promise<string | null> {
-  try {
-    return await raw(worktree, ['show', `${tree}:${path}`]);
+    return (await blobAt(await gitDirOf(root), tree, path))?.toString('utf8') ?? null;
   } catch {
     return null;
   }
@@ -152,7 +95,7 @@ export async function fileInTree(worktree: string, tree: string, path: string): 
 
 /** Writes a commit object with fixed dates and identity, so redoing it yields the same SHA. */
 export async function commitTree(
-  worktree: string,
+  gitDir: string,
   opts: {
     tree: string;
     parent: string;
@@ -169,7 +112,8 @@ export async function commitTree(
     GIT_COMMITTER_EMAIL: opts.identity.email,
     GIT_COMMITTER_DATE: opts.date,
   };
-  return (await raw(worktree, ['commit-tree', opts.tree, '-p', opts.parent, '-m', opts.message], env)).trim();
+  const args = ['commit-tree', opts.tree, '-p', opts.parent, '-m', opts.message];
+  return (await gitIn(gitDir, args, { env })).trim();
 }
 
 /** Moves `ref` from `expected` (null: must not exist) to `next`, atomically; false when someone else moved it. */
@@ -180,7 +124,7 @@ export async function casUpdateRef(
   expected: string | null,
 ): Promise<boolean> {
   try {
-    await raw(root, ['update-ref', ref, next, expected ?? '0'.repeat(40)]);
+    await gitIn(await gitDirOf(root), ['update-ref', ref, next, expected ?? '0'.repeat(40)]);
     return true;
   } catch {
     return false;
@@ -190,7 +134,8 @@ export async function casUpdateRef(
 /** The commit a ref points at, or null. */
 export async function resolveRef(root: string, ref: string): Promise<string | null> {
   try {
-    return (await raw(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || null;
+    const args = ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`];
+    return (await gitIn(await gitDirOf(root), args)).trim() || null;
   } catch {
     return null;
   }
@@ -199,14 +144,13 @@ export async function resolveRef(root: string, ref: string): Promise<string | nu
 /** Finds a commit reachable from `ref` whose message carries `Agentctl-Op: <opKey>`. */
 export async function findCommitByOp(root: string, ref: string, opKey: string): Promise<string | null> {
   if ((await resolveRef(root, ref)) === null) return null;
-  const out = await raw(root, ['log', '--format=%H', `--grep=^Agentctl-Op: ${opKey}$`, ref]);
+  const out = await gitIn(await gitDirOf(root), [
+    'log',
+    '--format=%H',
+    `--grep=^Agentctl-Op: ${opKey}$`,
+    ref,
+  ]);
   return out.trim().split('\n')[0] || null;
-}
-
-/** Files tracked or untracked-but-not-ignored in a worktree, repo-relative. */
-export async function listFiles(worktree: string): Promise<string[]> {
-  const out = await raw(worktree, ['ls-files', '-co', '--exclude-standard', '-z']);
-  return out.split('\0').filter((p) => p.length > 0);
 }
 
 /** How a push ended: a new branch, already there, or a branch of the same run replaced (a re-run elsewhere). */

@@ -1,20 +1,25 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Effect, RunEvent } from '../core/events.js';
 import type { PatchRef } from '../core/evidence.js';
 import { checkScope } from '../../gates/scope-gate.js';
-import { applyChanges } from '../../sandbox/atomic-apply.js';
 import { inspectUnifiedDiff } from '../../sandbox/diff-inspect.js';
 import { checkWritePaths } from '../../sandbox/path-guard.js';
-import { resetToTree } from '../git/repo.js';
 import type { RunContext, RunDeps } from './context.js';
 import { resolveEdits, resolveUnifiedDiff, type ResolveResult } from './proposal-patch.js';
+import { baseTree, buildTree, syncWorktree, textInTree, type TreeChange } from './worktree.js';
 
 type ApplyEffect = Extract<Effect, { kind: 'apply_patch' }>;
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
- * Turns a proposal into a patch and applies it whole or not at all: reset to the phase's starting tree,
- * resolve edits, then path guard, SCOPE and size, then the atomic write. Every refusal names the path and rule.
+ * Turns a proposal into a patch and applies it whole or not at all: the worktree is made exactly the phase's
+ * starting tree, edits resolve against that tree's blobs (never the disk), then path guard, SCOPE and size; the
+ * accepted changes become a new tree object, and the worktree is made exactly that tree. The tree is recorded on
+ * the patch: it is what the gates judge and what COMMIT commits. Every refusal names the path and rule.
  */
 export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: RunDeps): Promise<RunEvent> {
   const { worktree, config } = ctx;
@@ -24,12 +29,9 @@ export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: Run
       ? { type: 'patch_refused', patchKind, rule, message }
       : { type: 'patch_refused', patchKind, rule, message, patch };
 
-  await resetToTree(worktree, effect.resetTo === 'base' ? ctx.baseSha : effect.resetTo, ctx.depLinks);
-  const read = async (path: string): Promise<string | null> => {
-    const guard = await checkWritePaths(worktree, [path], { allow: ['**'], deny: [] });
-    if (guard[0]?.ok !== true) return null;
-    return readFile(join(worktree, path), 'utf8').catch(() => null);
-  };
+  const start = effect.resetTo === 'base' ? await baseTree(ctx) : effect.resetTo;
+  await syncWorktree(ctx, start);
+  const read = (path: string): Promise<string | null> => textInTree(ctx, start, path);
 
   let resolved: ResolveResult;
   if (effect.input.diff !== undefined) {
@@ -66,14 +68,30 @@ export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: Run
   const scope = checkScope(patchKind, patch.files, deps.classify);
   if (!scope.ok) return refuse(scope.rule, scope.message, patch);
 
-  const applied = await applyChanges(worktree, changes, config.paths, {
-    undoDir: join(ctx.runDir, 'undo'),
-    failpoint: (name) => deps.failpoint(name),
-  });
-  if (!applied.ok) return refuse(applied.rule, applied.message, patch);
+  const verdicts = await checkWritePaths(
+    worktree,
+    changes.map((c) => c.path),
+    config.paths,
+  );
+  const accepted: TreeChange[] = [];
+  for (const [i, verdict] of verdicts.entries()) {
+    if (!verdict.ok) return refuse(verdict.rule, verdict.message, patch);
+    if (accepted.some((c) => c.path === verdict.path))
+      return refuse('conflict', `"${verdict.path}" appears twice in one change`, patch);
+    accepted.push({ path: verdict.path, after: changes[i]!.after });
+  }
+  let tree: string;
+  try {
+    tree = await buildTree(ctx, start, accepted);
+    await syncWorktree(ctx, tree, () => deps.failpoint('apply:mid'));
+  } catch (error) {
+    // A file system refusal on a proposed path (too long a name, ...) is the proposal's failure, not a crash.
+    await syncWorktree(ctx, start);
+    return refuse('io', `applying the patch failed, nothing was changed: ${errorText(error)}`, patch);
+  }
 
   const dir = join(ctx.runDir, 'patches');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, `${patch.sha}.diff`), patch.diff);
-  return { type: 'patch_applied', patchKind, patch };
+  return { type: 'patch_applied', patchKind, patch: { ...patch, tree } };
 }

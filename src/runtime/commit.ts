@@ -1,18 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Effect, RunEvent } from '../core/events.js';
-import { applyChanges } from '../../sandbox/atomic-apply.js';
 import { GitError, InternalError } from '../errors.js';
-import {
-  casUpdateRef,
-  commitTree,
-  findCommitByOp,
-  resetToTree,
-  resolveRef,
-  snapshotTree,
-} from '../git/repo.js';
+import { casUpdateRef, commitTree, findCommitByOp, resolveRef } from '../git/repo.js';
 import type { RunContext, RunDeps } from './context.js';
-import { resolveUnifiedDiff } from './proposal-patch.js';
+import { gitDirFor } from './worktree.js';
 
 type CommitEffect = Extract<Effect, { kind: 'commit' }>;
 
@@ -44,22 +34,9 @@ export function commitMessage(effect: CommitEffect, ctx: RunContext, opKey: stri
   ].join('\n');
 }
 
-async function replay(ctx: RunContext, diff: string): Promise<void> {
-  const read = (path: string) => readFile(join(ctx.worktree, path), 'utf8').catch(() => null);
-  const resolved = await resolveUnifiedDiff(diff, read, 'commit');
-  if (!resolved.ok) throw new InternalError(`an accepted patch no longer applies: ${resolved.message}`);
-  const applied = await applyChanges(
-    ctx.worktree,
-    resolved.changes,
-    { allow: ['**'], deny: [] },
-    { undoDir: join(ctx.runDir, 'undo') },
-  );
-  if (!applied.ok) throw new InternalError(`an accepted patch no longer applies: ${applied.message}`);
-}
-
 /**
  * Commits test + fix on `agentctl/<run-id>`, idempotently: a commit already carrying this op key is reused; the
- * tree is rebuilt from base and the two accepted diffs (so nothing a test run left behind is committed); dates
+ * commit's tree is exactly the tree GREEN ran on (built from the accepted proposals, never read from disk); dates
  * come from the journal so a redone commit has the same SHA; the branch moves by compare-and-swap.
  */
 export async function commitRun(
@@ -73,11 +50,12 @@ export async function commitRun(
   const existing = await findCommitByOp(ctx.repoRoot, ref, opKey);
   if (existing !== null) return { type: 'committed', sha: existing, branch };
 
-  await resetToTree(ctx.worktree, ctx.baseSha, ctx.depLinks);
-  await replay(ctx, effect.testPatch.diff);
-  await replay(ctx, effect.fixPatch.diff);
-  const tree = await snapshotTree(ctx.worktree, ctx.depLinks);
-  const sha = await commitTree(ctx.worktree, {
+  const tree = effect.fixPatch.tree;
+  if (tree === undefined)
+    throw new InternalError(
+      `the fix ${effect.fixPatch.sha.slice(0, 12)} carries no tree; it cannot be committed`,
+    );
+  const sha = await commitTree(await gitDirFor(ctx.repoRoot), {
     tree,
     parent: ctx.baseSha,
     message: commitMessage(effect, ctx, opKey),

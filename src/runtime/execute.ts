@@ -8,6 +8,7 @@ import type { RunContext, RunDeps } from './context.js';
 import { saveEvidence } from './evidence-bundle.js';
 import { recountHunks } from './proposal-patch.js';
 import { baselineFailure, summarizeBaseline } from './reports.js';
+import { baseTree } from './worktree.js';
 import { lockTests, runAndRecord, verifyGreen, verifyRed, type ReportMemory } from './verify.js';
 
 function reportText(memory: ReportMemory): string {
@@ -36,7 +37,8 @@ export async function executeEffect(
 ): Promise<RunEvent> {
   switch (effect.kind) {
     case 'run_baseline': {
-      const { report, sha } = await runAndRecord(ctx, deps, [], 'ORIENT:baseline', memory);
+      const base = await baseTree(ctx);
+      const { report, sha } = await runAndRecord(ctx, deps, [], 'ORIENT:baseline', memory, base);
       // No baseline without tests: a run that proves nothing stops here, saying why in the runner's words.
       const failure = baselineFailure(report);
       if (failure !== undefined) return { type: 'baseline_failed', message: failure };
@@ -51,7 +53,15 @@ export async function executeEffect(
     case 'lock_tests':
       return lockTests(state.phase === 'LOCK' ? state.red.newTestIds : [], effect.patch, ctx, deps);
     case 'verify_green':
-      return verifyGreen(effect.lock, effect.newTestIds, requireBaseline(state), ctx, deps, memory);
+      return verifyGreen(
+        effect.lock,
+        effect.newTestIds,
+        effect.fix,
+        requireBaseline(state),
+        ctx,
+        deps,
+        memory,
+      );
     case 'request_review': {
       await deps.failpoint('approval:waiting');
       const decision = await deps.approver.review({

@@ -1,5 +1,4 @@
-import { readFile, lstat, realpath } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import {
   ListFilesInput,
@@ -8,7 +7,8 @@ import {
   describeIssues,
   type ToolCall,
 } from '../core/proposals.js';
-import { listFiles } from '../git/repo.js';
+import { readTextSafe } from '../../sandbox/safe-fs.js';
+import { listWorktreeFiles } from '../../sandbox/tree-sync.js';
 import type { ToolResultMessage } from '../model/provider.js';
 import { dataBlock } from '../core/data-block.js';
 
@@ -18,23 +18,11 @@ const MAX_HITS = 200;
 
 export { dataBlock } from '../core/data-block.js';
 
-/** Resolves a model-supplied path for reading: inside the worktree, no .git, no escape through links. */
-async function readablePath(worktree: string, path: string): Promise<string | null> {
-  if (
-    path.includes('\0') ||
-    path.startsWith('/') ||
-    path.split(/[\\/]/).some((s) => s === '..' || s.toLowerCase() === '.git')
-  )
-    return null;
-  const full = join(worktree, path);
-  try {
-    const real = await realpath(full);
-    const root = await realpath(worktree);
-    if (real !== root && !real.startsWith(root + sep)) return null;
-    return (await lstat(full)).isFile() ? full : null;
-  } catch {
-    return null;
-  }
+/** Text of a model-named file: inside the worktree, no .git, no link followed (see sandbox/safe-fs.ts). */
+async function readForModel(worktree: string, path: string): Promise<string | null> {
+  const clean = path.replace(/^(\.\/)+/, '');
+  if (clean.split(/[\\/]/).some((s) => s.toLowerCase() === '.git')) return null;
+  return readTextSafe(worktree, clean);
 }
 
 /** Executes one read-only tool call against the worktree; failures are returned to the model as errors. */
@@ -53,9 +41,9 @@ export async function runReadTool(
     case 'read_file': {
       const input = ReadFileInput.safeParse(call.input);
       if (!input.success) return reply(`invalid input: ${describeIssues(input.error)}`, true);
-      const full = await readablePath(worktree, input.data.path);
-      if (full === null) return reply(`${input.data.path}: not a readable file in the repository`, true);
-      const text = (await readFile(full, 'utf8')).slice(0, MAX_READ_BYTES);
+      const whole = await readForModel(worktree, input.data.path);
+      if (whole === null) return reply(`${input.data.path}: not a readable file in the repository`, true);
+      const text = whole.slice(0, MAX_READ_BYTES);
       const lines = text.split('\n');
       const start = input.data.startLine ?? 1;
       const end = Math.min(input.data.endLine ?? lines.length, lines.length);
@@ -69,7 +57,7 @@ export async function runReadTool(
       const input = ListFilesInput.safeParse(call.input);
       if (!input.success) return reply(`invalid input: ${describeIssues(input.error)}`, true);
       const dir = (input.data.dir ?? '').replace(/^\.?\/?/, '').replace(/\/$/, '');
-      const files = (await listFiles(worktree)).filter((f) => dir === '' || f.startsWith(`${dir}/`));
+      const files = (await listWorktreeFiles(worktree)).filter((f) => dir === '' || f.startsWith(`${dir}/`));
       const shown = files.slice(0, MAX_LIST);
       const more = files.length > shown.length ? `\n(${files.length - shown.length} more not shown)` : '';
       return reply(dataBlock(`list ${dir || '.'}`, shown.join('\n') + more));
@@ -79,11 +67,10 @@ export async function runReadTool(
       if (!input.success) return reply(`invalid input: ${describeIssues(input.error)}`, true);
       const match = input.data.glob === undefined ? () => true : picomatch(input.data.glob, { dot: true });
       const hits: string[] = [];
-      for (const file of await listFiles(worktree)) {
+      for (const file of await listWorktreeFiles(worktree)) {
         if (!match(file) || hits.length >= MAX_HITS) continue;
-        const full = await readablePath(worktree, file);
-        if (full === null) continue;
-        const text = await readFile(full, 'utf8').catch(() => '');
+        const text = await readForModel(worktree, file);
+        if (text === null) continue;
         if (text.includes('\0')) continue;
         text.split('\n').forEach((line, i) => {
           if (hits.length < MAX_HITS && line.includes(input.data.query))

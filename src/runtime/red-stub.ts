@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { BaselineSummary } from '../core/evidence.js';
 import type { TestReport } from '../core/report.js';
 import {
@@ -10,22 +8,22 @@ import {
   type MissingSymbol,
   symbolFailures,
 } from '../../gates/missing-symbol.js';
-import { applyChanges } from '../../sandbox/atomic-apply.js';
 import type { RunContext } from './context.js';
-
-const read = (ctx: RunContext, path: string) => readFile(join(ctx.worktree, path), 'utf8').catch(() => null);
+import { buildTree, syncWorktree, textInTree } from './worktree.js';
 
 /**
  * The missing-symbol rule for `fix`: when new tests fail only because they use symbols the fix will add, stub
- * those symbols (a function returning undefined, an empty class) on the unchanged production code, run the tests
- * again, and put the code back. Returns null when no failure is explained by a missing symbol.
+ * those symbols (a function returning undefined, an empty class) on the unchanged production code, in a tree of
+ * its own, run the tests again on that tree, and put the worktree back to `tree`. Returns null when no failure is
+ * explained by a missing symbol.
  */
 export async function rerunWithStubs(
   report: TestReport,
   testFiles: readonly string[],
   baseline: BaselineSummary,
   ctx: RunContext,
-  run: () => Promise<{ report: TestReport; sha: string }>,
+  tree: string,
+  run: (stubTree: string) => Promise<{ report: TestReport; sha: string }>,
 ): Promise<{ report: TestReport; sha: string; symbols: MissingSymbol[]; ids: string[] } | null> {
   const files = new Set(testFiles);
   const known = new Set(baseline.testIds);
@@ -34,30 +32,27 @@ export async function rerunWithStubs(
   const tests: Record<string, string> = {};
   const sources: Record<string, string | null> = {};
   for (const file of testFiles) {
-    const text = await read(ctx, file);
+    const text = await textInTree(ctx, tree, file);
     if (text === null) continue;
     tests[file] = text;
     for (const use of testImports(text, file)) {
       for (const candidate of importCandidates(file, use.specifier))
-        sources[candidate] ??= await read(ctx, candidate);
+        sources[candidate] ??= await textInTree(ctx, tree, candidate);
     }
   }
   const symbols = findMissingSymbols(failures, tests, null, sources);
   if (symbols.length === 0) return null;
   const changes = stubChanges(symbols, sources);
-  const undoDir = join(ctx.runDir, 'undo');
-  const applied = await applyChanges(ctx.worktree, changes, { allow: ['**'], deny: [] }, { undoDir });
-  if (!applied.ok) return null;
+  const stubTree = await buildTree(ctx, tree, changes);
   try {
-    const rerun = await run();
+    const rerun = await run(stubTree);
     const explained = new Set(symbols.flatMap((s) => s.explains));
     const ids = rerun.report.tests
       .filter((t) => files.has(t.file) && (explained.has(t.id) || explained.has(`file:${t.file}`)))
       .map((t) => t.id);
     return { ...rerun, symbols, ids };
   } finally {
-    // The stubs existed only for this run; production code goes back exactly as it was.
-    const undo = changes.map((c) => ({ path: c.path, before: c.after, after: c.before }));
-    await applyChanges(ctx.worktree, undo, { allow: ['**'], deny: [] }, { undoDir });
+    // The stubs existed only for this run; the worktree goes back to the tree under test.
+    await syncWorktree(ctx, tree);
   }
 }

@@ -1,21 +1,18 @@
-import { readFile, realpath } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, realpath } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { BudgetLimits } from '../core/budget.js';
 import type { Effect } from '../core/events.js';
 import type { RunState } from '../core/state.js';
 import { transition } from '../core/transition.js';
-import { applyChanges } from '../../sandbox/atomic-apply.js';
-import { linkDependencies } from '../../sandbox/deps-link.js';
-import { InternalError } from '../errors.js';
-import { ensureWorktree, removeWorktree, repoRoot, resetToTree } from '../git/repo.js';
+import { repoRoot } from '../git/repo.js';
 import { readJournal } from '../journal/journal-file.js';
 import { requireJournal } from '../journal/run-store.js';
 import type { ModelProvider, ModelResponse } from '../model/provider.js';
 import type { RunContext } from './context.js';
 import { drive, type DriveOutcome } from './driver.js';
 import { foldJournal, type FoldedRun } from './fold.js';
-import { resolveUnifiedDiff } from './proposal-patch.js';
 import { finishJournal, openRun, worktreeDir, type SessionOptions } from './session.js';
+import { attachDependencies, removeWorktreeDir, stateTree, syncWorktree } from './worktree.js';
 
 /** Answers the first calls from responses already bought before a crash, then asks the real provider. */
 function replayingProvider(inner: ModelProvider, bought: ModelResponse[]): ModelProvider {
@@ -27,24 +24,13 @@ function replayingProvider(inner: ModelProvider, bought: ModelResponse[]): Model
   };
 }
 
-/** Puts the worktree back to what the state says it holds: base, plus the accepted test and fix diffs. */
+/**
+ * Puts the worktree back to the tree the state says it holds (the journaled tree of the last accepted patch, or
+ * the base commit's), whatever a crash left there, then links dependencies in again.
+ */
 async function materialize(state: RunState, ctx: RunContext): Promise<void> {
-  await resetToTree(ctx.worktree, ctx.baseSha, ctx.depLinks);
-  const diffs: string[] = [];
-  if ('testPatch' in state) diffs.push(state.testPatch.diff);
-  if ('fixPatch' in state) diffs.push(state.fixPatch.diff);
-  for (const diff of diffs) {
-    const read = (path: string) => readFile(join(ctx.worktree, path), 'utf8').catch(() => null);
-    const resolved = await resolveUnifiedDiff(diff, read, 'resume');
-    if (!resolved.ok) throw new InternalError(`cannot rebuild the worktree: ${resolved.message}`);
-    const applied = await applyChanges(
-      ctx.worktree,
-      resolved.changes,
-      { allow: ['**'], deny: [] },
-      { undoDir: join(ctx.runDir, 'undo') },
-    );
-    if (!applied.ok) throw new InternalError(`cannot rebuild the worktree: ${applied.message}`);
-  }
+  await syncWorktree(ctx, await stateTree(state, ctx));
+  await attachDependencies(ctx);
 }
 
 export interface ResumeOptions extends SessionOptions {
@@ -80,14 +66,11 @@ export async function resumeRun(
     return { state: folded.state, paused: null, ctx, alreadyFinished: true };
   }
   const saved = folded.ctx;
-  await ensureWorktree(root, worktreeDir(root, runId), saved.baseSha);
-  const worktree = await realpath(worktreeDir(root, runId));
-  const ctx: RunContext = {
-    ...saved,
-    repoRoot: root,
-    worktree,
-    readOnlyBinds: await linkDependencies(root, worktree),
-  };
+  // Named by its real path (runners print real paths); the directory itself appears only when there is work.
+  const dir = worktreeDir(root, runId);
+  await mkdir(dirname(dir), { recursive: true });
+  const worktree = join(await realpath(dirname(dir)), basename(dir));
+  const ctx: RunContext = { ...saved, repoRoot: root, worktree, readOnlyBinds: [] };
 
   const { run, entries } = await openRun(ctx, opts, true, folded.state.usage.wallMs);
   try {
@@ -133,7 +116,7 @@ export async function resumeRun(
     );
     const outcome = await drive(state, pending, ctx, run.deps);
     await finishJournal(run, outcome);
-    if (outcome.paused === null) await removeWorktree(root, worktree);
+    if (outcome.paused === null) await removeWorktreeDir(worktree);
     return { ...outcome, ctx, alreadyFinished: false };
   } finally {
     await run.close();

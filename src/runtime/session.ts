@@ -3,9 +3,7 @@ import { join, relative } from 'node:path';
 import type { Effect } from '../core/events.js';
 import type { RunState, RunStart } from '../core/state.js';
 import { startRun } from '../core/transition.js';
-import { linkDependencies } from '../../sandbox/deps-link.js';
-import { recoverPendingApply } from '../../sandbox/atomic-apply.js';
-import { commitIdentity, ensureWorktree, headCommit, removeWorktree, repoRoot } from '../git/repo.js';
+import { commitIdentity, headCommit, repoRoot } from '../git/repo.js';
 import { sha256Hex } from '../journal/hash.js';
 import { worktreesRoot } from './cache-dir.js';
 import { createJournal, JournalWriter } from '../journal/journal-file.js';
@@ -20,6 +18,13 @@ import type { ModelProvider } from '../model/provider.js';
 import type { Approver, EffectHook, ProgressSink, RunContext, RunDeps } from './context.js';
 import { drive, type DriveOutcome } from './driver.js';
 import { failpoint } from './failpoints.js';
+import {
+  attachDependencies,
+  baseTree,
+  createWorktreeDir,
+  removeWorktreeDir,
+  syncWorktree,
+} from './worktree.js';
 
 /** Where a run's worktree lives: the per-user cache (see cache-dir.ts), keyed by repo and run. */
 export function worktreeDir(root: string, runId: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -90,7 +95,6 @@ export async function openRun(
     opts.progress.note(
       `journal: cut a torn last line (${opened.repaired.cutBytes} bytes): ${opened.repaired.reason}`,
     );
-  if (existing) await recoverPendingApply(ctx.worktree, join(ctx.runDir, 'undo'));
   // What counts as a test is read from the runner's configuration at the run's base commit, never from disk.
   const layout = await readLayout(ctx.config.test.runner, await treeView(ctx.repoRoot, ctx.baseSha));
   const classifier = pathClassifier(ctx.config, layout);
@@ -141,10 +145,9 @@ export async function startFix(
   const pinned = runIdentity();
   const now = opts.now ?? pinned.now;
   const runId = opts.runId ?? pinned.runId ?? newRunId(now);
-  await ensureWorktree(root, worktreeDir(root, runId), baseSha);
+  await createWorktreeDir(worktreeDir(root, runId));
   // Runners print real paths; the worktree must be named the same way for paths to match.
   const worktree = await realpath(worktreeDir(root, runId));
-  const binds = await linkDependencies(root, worktree);
   const ctx: RunContext = {
     runId,
     task,
@@ -156,8 +159,11 @@ export async function startFix(
     identity: await commitIdentity(root),
     config,
     depLinks: await depLinkNames(root),
-    readOnlyBinds: binds,
+    readOnlyBinds: [],
   };
+  // A plain directory written from the base commit's tree: no `.git` entry, nothing git would ever read.
+  await syncWorktree(ctx, await baseTree(ctx));
+  await attachDependencies(ctx);
   const start: RunStart = { runId, task, maxAttempts: config.repair.maxAttempts, limits: config.budgets };
   const first = startRun(start);
   // The run's directory appears with its first event in it, or not at all (see createJournal).
@@ -180,7 +186,7 @@ export async function startFix(
     const outcome = await drive(first.state, first.effects, ctx, run.deps);
     await finishJournal(run, outcome);
     // A finished run's evidence lives in its run dir; only a paused run needs its worktree to resume.
-    if (outcome.paused === null) await removeWorktree(root, worktree);
+    if (outcome.paused === null) await removeWorktreeDir(worktree);
     return { ...outcome, ctx };
   } finally {
     await run.close();

@@ -1,5 +1,3 @@
-import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { RunEvent } from '../core/events.js';
 import type { LockRecord, PatchRef } from '../core/evidence.js';
 import type { TestReport } from '../core/report.js';
@@ -7,24 +5,58 @@ import { analyzeTestSource } from '../../gates/assertion-count.js';
 import { evaluateGreen } from '../../gates/green-gate.js';
 import { evaluateRed } from '../../gates/red-gate.js';
 import { runTests } from '../../gates/run-tests.js';
-import { fileInTree, listFiles, snapshotTree } from '../git/repo.js';
+import { InternalError } from '../errors.js';
+import { readBlobs } from '../git/objects.js';
 import { sha256Hex } from '../journal/hash.js';
 import type { RunContext, RunDeps } from './context.js';
 import { rerunWithStubs } from './red-stub.js';
 import { describeReport, saveReport } from './reports.js';
+import { gitDirFor, syncWorktree, textInTree, treeEntries } from './worktree.js';
 
 /** Keeps the most recent report for `read_last_report` and the evidence bundle. */
 export interface ReportMemory {
   last: TestReport | null;
 }
 
+/** Most paths a restore event lists; the count is always exact. */
+const MAX_LISTED = 200;
+
+/** Puts the worktree back to `tree` and, when anything differed, journals and reports which paths. */
+async function restore(
+  ctx: RunContext,
+  deps: RunDeps,
+  tree: string,
+  purpose: string,
+  when: 'before' | 'after',
+) {
+  const paths = await syncWorktree(ctx, tree);
+  if (paths.length === 0) return;
+  await deps.journal.append({
+    type: 'worktree_restored',
+    phase: purpose,
+    payload: { purpose, when, tree, count: paths.length, paths: paths.slice(0, MAX_LISTED) },
+  });
+  const shown = paths.slice(0, 5).join(', ') + (paths.length > 5 ? ` and ${paths.length - 5} more` : '');
+  deps.progress.note(
+    when === 'after'
+      ? `the test run changed ${shown}; restored`
+      : `the worktree differed from the tree under test at ${shown}; restored`,
+  );
+}
+
+/**
+ * Runs tests on exactly `tree`: the worktree is checked against it before the run and restored after it, so a
+ * test run can change nothing that a gate judges or that COMMIT commits.
+ */
 export async function runAndRecord(
   ctx: RunContext,
   deps: RunDeps,
   files: readonly string[],
   purpose: string,
   memory: ReportMemory,
+  tree: string,
 ): Promise<{ report: TestReport; sha: string }> {
+  await restore(ctx, deps, tree, purpose, 'before');
   deps.progress.note(`running ${files.length === 0 ? 'the full suite' : files.join(', ')} (${purpose})`);
   const run = await runTests({
     worktree: ctx.worktree,
@@ -57,14 +89,19 @@ export async function runAndRecord(
   });
   if (run.exec.warning !== undefined) deps.progress.note(run.exec.warning);
   deps.progress.note(`tests: ${describeReport(run.report)}`);
+  await restore(ctx, deps, tree, purpose, 'after');
   return { report: run.report, sha };
 }
 
-/** Assertion counts per test id for the given test files, read from their source. */
-async function assertionCounts(worktree: string, files: readonly string[]): Promise<Record<string, number>> {
+/** Assertion counts per test id for the given test files, read from their source in `tree`. */
+async function assertionCounts(
+  ctx: RunContext,
+  tree: string,
+  files: readonly string[],
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const file of files) {
-    const source = await readFile(join(worktree, file), 'utf8').catch(() => null);
+    const source = await textInTree(ctx, tree, file);
     if (source === null) continue;
     for (const test of analyzeTestSource(source, file)) counts[`${file} > ${test.name}`] = test.assertions;
   }
@@ -80,14 +117,15 @@ export async function verifyRed(
   memory: ReportMemory,
 ): Promise<RunEvent> {
   const files = patch.files.filter((f) => deps.classify(f) === 'test');
-  const { report, sha } = await runAndRecord(ctx, deps, files, 'VERIFY_RED', memory);
-  const assertions = await assertionCounts(ctx.worktree, files);
+  const tree = patchTree(patch);
+  const { report, sha } = await runAndRecord(ctx, deps, files, 'VERIFY_RED', memory, tree);
+  const assertions = await assertionCounts(ctx, tree, files);
   let verdict = evaluateRed({ baseline, report, reportSha: sha, patchedFiles: files, assertions });
   let inputs: Record<string, unknown> = { reportSha: sha, patchedFiles: files, assertions };
   if (!verdict.ok && verdict.reason === 'wrong_reason') {
     // A test of a symbol the fix will add fails by import or TypeError: stub it and judge the test again.
-    const stubbed = await rerunWithStubs(report, files, baseline, ctx, () =>
-      runAndRecord(ctx, deps, files, 'VERIFY_RED:stubbed', memory),
+    const stubbed = await rerunWithStubs(report, files, baseline, ctx, tree, (stubTree) =>
+      runAndRecord(ctx, deps, files, 'VERIFY_RED:stubbed', memory, stubTree),
     );
     if (stubbed !== null) {
       const names = stubbed.symbols.map((s) => `${s.module}#${s.name}`);
@@ -113,13 +151,16 @@ export async function verifyRed(
   return { type: 'red_checked', verdict };
 }
 
-/** Files LOCK protects: every test file and test configuration file in the worktree. */
-async function lockedFiles(ctx: RunContext, deps: RunDeps): Promise<string[]> {
-  return (await listFiles(ctx.worktree)).filter((f) => deps.classify(f) !== 'production').sort();
+/** The tree an accepted patch produced; a patch without one cannot be judged. */
+function patchTree(patch: PatchRef): string {
+  if (patch.tree === undefined)
+    throw new InternalError(
+      `patch ${patch.sha.slice(0, 12)} carries no tree; it was not applied by this runtime`,
+    );
+  return patch.tree;
 }
 
-async function packageScriptsHash(worktree: string): Promise<string> {
-  const text = await readFile(join(worktree, 'package.json'), 'utf8').catch(() => null);
+function scriptsHash(text: string | null): string {
   if (text === null) return '';
   try {
     return sha256Hex(JSON.stringify((JSON.parse(text) as { scripts?: unknown }).scripts ?? null));
@@ -128,32 +169,45 @@ async function packageScriptsHash(worktree: string): Promise<string> {
   }
 }
 
-async function hashFiles(ctx: RunContext, deps: RunDeps): Promise<Record<string, string>> {
+/**
+ * Hashes of what LOCK protects in `tree`: every test file and test configuration file, and package scripts.
+ * Read from the tree agentctl built, never from the disk a test run could have changed.
+ */
+async function hashTree(ctx: RunContext, deps: RunDeps, tree: string): Promise<Record<string, string>> {
+  const gitDir = await gitDirFor(ctx.repoRoot);
+  const entries = await treeEntries(gitDir, tree);
+  const locked = [...entries].filter(([f, e]) => deps.classify(f) !== 'production' && e.mode !== '160000');
+  const blobs = await readBlobs(
+    gitDir,
+    locked.map(([, e]) => e.sha),
+  );
   const hashes: Record<string, string> = {};
-  for (const file of await lockedFiles(ctx, deps)) {
-    hashes[file] = sha256Hex(await readFile(join(ctx.worktree, file), 'utf8').catch(() => ''));
+  for (const [file, entry] of locked.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    hashes[file] = sha256Hex(blobs.get(entry.sha)?.toString('utf8') ?? '');
   }
-  hashes['package.json#scripts'] = await packageScriptsHash(ctx.worktree);
+  hashes['package.json#scripts'] = scriptsHash(await textInTree(ctx, tree, 'package.json'));
   return hashes;
 }
 
-/** LOCK: freeze tests, test configuration and package scripts by hash; remember the tree each fix starts from. */
+/** LOCK: freeze tests, test configuration and package scripts by hash; each fix starts from the test's tree. */
 export async function lockTests(
   newTestIds: readonly string[],
   patch: PatchRef,
   ctx: RunContext,
   deps: RunDeps,
 ): Promise<RunEvent> {
-  const hashes = await hashFiles(ctx, deps);
+  const tree = patchTree(patch);
+  const hashes = await hashTree(ctx, deps, tree);
   const counts = await assertionCounts(
-    ctx.worktree,
+    ctx,
+    tree,
     patch.files.filter((f) => deps.classify(f) === 'test'),
   );
   const lock: LockRecord = {
     hashes,
     testIds: [...newTestIds],
     assertionCounts: Object.fromEntries(newTestIds.map((id) => [id, counts[id] ?? 0])),
-    tree: await snapshotTree(ctx.worktree, ctx.depLinks),
+    tree,
   };
   await deps.journal.append({
     type: 'lock',
@@ -163,44 +217,36 @@ export async function lockTests(
   return { type: 'tests_locked', lock };
 }
 
-/** Restores locked files a fix changed, added or removed; returns their paths. */
-async function revertLocked(lock: LockRecord, ctx: RunContext, deps: RunDeps): Promise<string[]> {
-  const now = await hashFiles(ctx, deps);
+/** Locked paths whose content in the fix's tree differs from the lock (package scripts as package.json). */
+async function lockedChanges(lock: LockRecord, fixTree: string, ctx: RunContext, deps: RunDeps) {
+  const now = await hashTree(ctx, deps, fixTree);
   const changed = new Set<string>();
   for (const [path, hash] of Object.entries(lock.hashes)) if (now[path] !== hash) changed.add(path);
   for (const path of Object.keys(now)) if (!(path in lock.hashes)) changed.add(path);
-  const reverted: string[] = [];
-  for (const key of [...changed].sort()) {
-    const path = key === 'package.json#scripts' ? 'package.json' : key;
-    const original = await fileInTree(ctx.worktree, lock.tree, path);
-    const full = join(ctx.worktree, path);
-    if (original === null) await rm(full, { force: true });
-    else {
-      await mkdir(dirname(full), { recursive: true });
-      await writeFile(full, original);
-    }
-    reverted.push(path);
-  }
-  return [...new Set(reverted)];
+  return [...new Set([...changed].map((k) => (k === 'package.json#scripts' ? 'package.json' : k)))].sort();
 }
 
-/** GREEN: integrity of the lock, then the new tests, then the whole suite once. */
+/** GREEN on the fix's tree: integrity of the lock, then the new tests, then the whole suite once. */
 export async function verifyGreen(
   lock: LockRecord,
   newTestIds: readonly string[],
+  fix: PatchRef,
   baseline: Parameters<typeof evaluateGreen>[0]['baseline'],
   ctx: RunContext,
   deps: RunDeps,
   memory: ReportMemory,
 ): Promise<RunEvent> {
-  const reverted = await revertLocked(lock, ctx, deps);
+  const tree = patchTree(fix);
+  const reverted = await lockedChanges(lock, tree, ctx, deps);
   const files = [...new Set(newTestIds.map((id) => id.split(' > ')[0]!))];
-  const targeted = await runAndRecord(ctx, deps, files, 'VERIFY_GREEN:new', memory);
+  const targeted = await runAndRecord(ctx, deps, files, 'VERIFY_GREEN:new', memory, tree);
   const newPass = newTestIds.every((id) =>
     targeted.report.tests.some((t) => t.id === id && t.state === 'passed'),
   );
   const full =
-    reverted.length === 0 && newPass ? await runAndRecord(ctx, deps, [], 'VERIFY_GREEN:full', memory) : null;
+    reverted.length === 0 && newPass
+      ? await runAndRecord(ctx, deps, [], 'VERIFY_GREEN:full', memory, tree)
+      : null;
   const verdict = evaluateGreen({
     baseline,
     newTestIds,
