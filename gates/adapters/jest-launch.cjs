@@ -3,7 +3,7 @@
 // Runs the project's own jest through its programmatic API (runCLI) so no reporter flag (`--json`,
 // `--outputFile`) ever reaches process.argv, which tests running in jest's process can read: process.argv is
 // what a plain `jest <files>` would show. Writes the same JSON as `jest --json`, in one write.
-/* global require, process */
+/* global require */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');

@@ -90,7 +90,7 @@ export async function syncWorktree(
   await mkdir(ctx.worktree, { recursive: true });
   const links = await ownLinks(ctx);
   return syncTree(ctx.worktree, await treeEntries(gitDir, tree), (shas) => readBlobs(gitDir, shas), {
-    skip: links.map((l) => l.path),
+    skip: ctx.depLinks,
     links,
     ...(afterFirstWrite !== undefined ? { afterFirstWrite } : {}),
   });
