@@ -17,11 +17,18 @@ export interface Observed {
   /** Empty when the canary, the repo's .git config and hooks, HEAD and the checkout are as before. */
   canaryChanges: string[];
   strayProcesses: number[];
+  /** Committed text of the files the scenario asks about (`commitFileLacks`); absent when there is no commit. */
+  commitTexts: Record<string, string>;
+  /** `audit verify` checks that failed (hash chain, branch cross-check); empty when all hold. */
+  auditFailures: string[];
   /** A problem with the run itself: an exception, or a crash that did not happen. */
   error?: string;
 }
 
-/** Hashes of everything outside the worktree an escape could reach: the canary, .git config and hooks, HEAD. */
+/**
+ * Hashes of everything outside the worktree an escape could reach: the canary, .git config, index and hooks,
+ * HEAD and the checkout.
+ */
 export async function snapshotOutside(repo: string, canary: string): Promise<Record<string, string>> {
   const hash = async (file: string) =>
     createHash('sha256')
@@ -30,6 +37,7 @@ export async function snapshotOutside(repo: string, canary: string): Promise<Rec
   const snap: Record<string, string> = {
     canary: await hash(canary),
     '.git/config': await hash(join(repo, '.git', 'config')),
+    '.git/index': await hash(join(repo, '.git', 'index')),
   };
   const hooks = await readdir(join(repo, '.git', 'hooks')).catch(() => [] as string[]);
   snap['.git/hooks'] = hooks.sort().join(',');
@@ -95,4 +103,18 @@ export function attemptFacts(
     attemptKinds: state.history.map((h) => h.kind),
     reasons,
   };
+}
+
+/** Text of `paths` in the run's commit (a missing file reads as ''), for checks on what was committed. */
+export async function committedTexts(
+  repo: string,
+  state: RunState,
+  paths: readonly string[],
+): Promise<Record<string, string>> {
+  if (state.phase !== 'DONE' || paths.length === 0) return {};
+  const git = simpleGit(repo);
+  const texts: Record<string, string> = {};
+  for (const path of paths)
+    texts[path] = await git.raw(['show', `${state.commit.sha}:${path}`]).catch(() => '');
+  return texts;
 }

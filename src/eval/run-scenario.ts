@@ -10,6 +10,7 @@ import {
   attemptFacts,
   changedKeys,
   commitFacts,
+  committedTexts,
   processesUnder,
   snapshotOutside,
   type Observed,
@@ -17,6 +18,9 @@ import {
 import { faultyModel } from './model-faults.js';
 import { materializeRepo, plantCanary, scenarioConfig, substitute } from './repo-setup.js';
 import { sabotagedStartFix, type SabotageGate } from './sabotage.js';
+import { auditChecks } from '../cli/commands/audit.js';
+import { readJournal } from '../journal/journal-file.js';
+import { journalPath } from '../journal/run-store.js';
 import type { LoadedScenario } from './scenario.js';
 
 /** Progress that keeps only notes, for the failure detail of a scenario. */
@@ -71,10 +75,13 @@ export async function runScenario(loaded: LoadedScenario, sabotage?: SabotageGat
         ? `${faulty.unused()} model replies or faults were never requested`
         : null;
     const commit = await commitFacts(repo, result.state);
+    const lacks = Object.keys(scenario.expect.commitFileLacks ?? {});
     return {
       ...attemptFacts(result.state),
       commitFiles: commit.files,
       commits: commit.commits,
+      commitTexts: await committedTexts(repo, result.state, lacks),
+      auditFailures: await auditFailures(repo, result.ctx.runId),
       canaryChanges: changedKeys(before, await snapshotOutside(repo, canary)),
       strayProcesses: await processesUnder(worktree),
       ...(unmet !== null ? { error: unmet } : {}),
@@ -89,6 +96,16 @@ export async function runScenario(loaded: LoadedScenario, sabotage?: SabotageGat
   }
 }
 
+/** The `audit verify` checks of a finished run that fail; a journal that cannot be read at all is one. */
+async function auditFailures(repo: string, runId: string): Promise<string[]> {
+  try {
+    const { entries } = await readJournal(journalPath(repo, runId));
+    return (await auditChecks(repo, runId, entries)).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+  } catch (err) {
+    return [`journal: ${(err as Error).message}`];
+  }
+}
+
 function empty(): Observed {
   return {
     phase: '(none)',
@@ -99,6 +116,8 @@ function empty(): Observed {
     commits: 0,
     canaryChanges: [],
     strayProcesses: [],
+    commitTexts: {},
+    auditFailures: [],
   };
 }
 

@@ -24,6 +24,11 @@ export const Expectation = z
     noCommit: z.literal(true).optional(),
     canaryUntouched: z.literal(true).optional(),
     noStrayProcesses: z.literal(true).optional(),
+    commitFileLacks: z
+      .record(z.string().min(1), z.string().min(1))
+      .optional()
+      .describe('path → text the committed version of that file must not contain'),
+    auditVerifies: z.literal(true).optional().describe('`agentctl audit verify` of the run passes'),
   })
   .strict();
 export type Expectation = z.infer<typeof Expectation>;

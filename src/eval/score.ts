@@ -65,5 +65,16 @@ export function score(expect: Expectation, seen: Observed): Check[] {
       seen.strayProcesses.join(',') || 'none',
       seen.strayProcesses.length === 0,
     );
+  for (const [path, text] of Object.entries(expect.commitFileLacks ?? {})) {
+    const committed = seen.commitTexts[path];
+    add(
+      `commitFileLacks ${path}`,
+      `no "${text}"`,
+      committed === undefined ? '(no commit)' : committed.includes(text) ? `contains "${text}"` : 'clean',
+      committed !== undefined && !committed.includes(text),
+    );
+  }
+  if (expect.auditVerifies === true)
+    add('auditVerifies', 'all checks hold', seen.auditFailures.join('; ') || 'all checks hold', seen.auditFailures.length === 0);
   return checks;
 }
