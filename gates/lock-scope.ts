@@ -133,3 +133,16 @@ export function checkConfigChanges(
     message: `the fix changes test configuration, which is locked with the tests: ${found.join('; ')}. Change production code only; a change to how tests run belongs in its own commit, made outside agentctl`,
   };
 }
+
+/**
+ * The test part of every package.json and pyproject.toml in a worktree, keyed `<path>#test-config`, for LOCK to
+ * hash beside the files of {@link lockedConfigPaths} (package.json itself stays writable for dependency bumps).
+ */
+export async function lockedConfigParts(repo: RepoView): Promise<Record<string, string>> {
+  const parts: Record<string, string> = {};
+  for (const path of repo.files) {
+    const part = testConfigPart(path, null) === null ? null : testConfigPart(path, await repo.read(path));
+    if (part !== null) parts[`${path}#test-config`] = part;
+  }
+  return parts;
+}
