@@ -111,22 +111,38 @@ export function checkConfigChanges(
   changes: readonly ConfigChange[],
   scope: { kindOf(path: string): PathKind },
 ): ConfigVerdict {
+  const paths: string[] = [];
   const found: string[] = [];
   for (const change of changes) {
     if (change.before === change.after) continue;
     if (scope.kindOf(change.path) === 'test_config') {
+      paths.push(change.path);
       found.push(change.path);
       continue;
     }
-    if (testConfigPart(change.path, change.before) === null) continue;
-    if (testConfigPart(change.path, change.before) === testConfigPart(change.path, change.after)) continue;
+    const before = testConfigPart(change.path, change.before);
+    if (before === null || before === testConfigPart(change.path, change.after)) continue;
+    paths.push(change.path);
     found.push(`${change.path} ${changedParts(change.path, change.before, change.after).join(', ')}`);
   }
   if (found.length === 0) return { ok: true };
   return {
     ok: false,
     rule: 'locked_config',
-    paths: found.map((f) => f.split(' ')[0]!),
+    paths,
     message: `the fix changes test configuration, which is locked with the tests: ${found.join('; ')}. Change production code only; a change to how tests run belongs in its own commit, made outside agentctl`,
   };
+}
+
+/**
+ * The test part of every package.json and pyproject.toml in a worktree, keyed `<path>#test-config`, for LOCK to
+ * hash beside the files of {@link lockedConfigPaths} (package.json itself stays writable for dependency bumps).
+ */
+export async function lockedConfigParts(repo: RepoView): Promise<Record<string, string>> {
+  const parts: Record<string, string> = {};
+  for (const path of repo.files) {
+    const part = testConfigPart(path, null) === null ? null : testConfigPart(path, await repo.read(path));
+    if (part !== null) parts[`${path}#test-config`] = part;
+  }
+  return parts;
 }

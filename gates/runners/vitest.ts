@@ -17,7 +17,7 @@ export const vitestProfile: RunnerProfile = {
       }) ??
         // A vite config alone says vitest only when vitest is installed too.
         (project.files.some((f) => /^vite\.config\.[cm]?[jt]s$/.test(f)) &&
-        project.pkg?.devDependencies?.vitest !== undefined
+        { ...project.pkg?.dependencies, ...project.pkg?.devDependencies }.vitest !== undefined
           ? { strength: 2 as const, why: 'vite.config with vitest installed' }
           : null),
     ),

@@ -1,5 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { classifyChange } from '../../gates/behavior-change.js';
+import { testConfigPart } from '../../gates/lock-scope.js';
 import type { TestRun } from '../../gates/run-tests.js';
 import { fileInTree, repoRoot } from '../git/repo.js';
 import type { Config } from '../policy/config-schema.js';
@@ -125,7 +126,13 @@ export async function runCiCheck(opts: CiCheckOptions): Promise<CiVerdict> {
   const config = await ciConfig(root, fork);
   const layout = await readLayout(config.test.runner, await treeView(root, fork));
   const { kindOf, isTest } = pathClassifier(config, layout);
-  const files = await changedFiles(root, fork, head, (p) => JS_TS.test(p));
+  // package.json and pyproject.toml are read too: a change to their test keys is test configuration.
+  const files = await changedFiles(
+    root,
+    fork,
+    head,
+    (p) => JS_TS.test(p) || testConfigPart(p, null) !== null,
+  );
   const changes = files.map((f) => classifyChange(f, kindOf));
   const of = (category: string) => files.filter((_, i) => changes[i]!.category === category);
   const diff = diffTests(of('test').filter((f) => JS_TS.test(f.path)));

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { classifyChange } from '../../gates/behavior-change.js';
-import { checkConfigChanges, lockedConfigPaths, testConfigPart } from '../../gates/lock-scope.js';
+import {
+  checkConfigChanges,
+  lockedConfigParts,
+  lockedConfigPaths,
+  testConfigPart,
+} from '../../gates/lock-scope.js';
 import { readLayout } from '../../gates/runners/index.js';
 import { Config } from '../../src/policy/config-schema.js';
 import { pathClassifier } from '../../src/policy/path-kinds.js';
@@ -35,6 +40,21 @@ describe('lockedConfigPaths', () => {
       'test/global.js',
       'test/setup.js',
     ]);
+  });
+
+  it('keys the test part of package.json files, which a dependency bump leaves unchanged', async () => {
+    const before = await lockedConfigParts(
+      memoryRepo({ 'package.json': pkg({}), 'packages/a/package.json': '{}' }),
+    );
+    expect(Object.keys(before)).toEqual(['package.json#test-config', 'packages/a/package.json#test-config']);
+    const bumped = await lockedConfigParts(
+      memoryRepo({ 'package.json': pkg({ dependencies: { a: '2' } }), 'packages/a/package.json': '{}' }),
+    );
+    expect(bumped).toEqual(before);
+    const keyed = await lockedConfigParts(
+      memoryRepo({ 'package.json': pkg({ nyc: {} }), 'packages/a/package.json': '{}' }),
+    );
+    expect(keyed['package.json#test-config']).not.toEqual(before['package.json#test-config']);
   });
 
   it('lists a named setup file even before it exists', async () => {

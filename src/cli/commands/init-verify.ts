@@ -62,8 +62,8 @@ export async function proveSuite(
   const layout = await readLayout(config.test.runner, await treeView(root, commit));
   const { isTest } = pathClassifier(config, layout);
   const started = Date.now();
-  const timer = setInterval(() => tick(Date.now() - started), 5_000);
   const scratch = await openScratch(root, commit, 'init');
+  const timer = setInterval(() => tick(Date.now() - started), 5_000);
   try {
     const run = await runIn(scratch, config, isTest, []);
     return {
