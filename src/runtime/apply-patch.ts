@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Effect, RunEvent } from '../core/events.js';
 import type { PatchRef } from '../core/evidence.js';
+import { checkConfigChanges } from '../../gates/lock-scope.js';
 import { checkScope } from '../../gates/scope-gate.js';
 import { inspectUnifiedDiff } from '../../sandbox/diff-inspect.js';
 import { checkWritePaths } from '../../sandbox/path-guard.js';
@@ -67,6 +68,9 @@ export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: Run
   }
   const scope = checkScope(patchKind, patch.files, deps.classify);
   if (!scope.ok) return refuse(scope.rule, scope.message, patch);
+  // Test configuration inside production files (package.json's runner keys and scripts, pyproject's pytest tables).
+  const configured = checkConfigChanges(changes, { kindOf: deps.classify });
+  if (!configured.ok) return refuse(configured.rule, configured.message, patch);
 
   const verdicts = await checkWritePaths(
     worktree,

@@ -2,6 +2,7 @@ import type { RunEvent } from '../core/events.js';
 import type { LockRecord, PatchRef } from '../core/evidence.js';
 import type { TestReport } from '../core/report.js';
 import { analyzeTestSource } from '../../gates/assertion-count.js';
+import { testConfigPart } from '../../gates/lock-scope.js';
 import { evaluateGreen } from '../../gates/green-gate.js';
 import { evaluateRed } from '../../gates/red-gate.js';
 import { runTests } from '../../gates/run-tests.js';
@@ -160,14 +161,8 @@ function patchTree(patch: PatchRef): string {
   return patch.tree;
 }
 
-function scriptsHash(text: string | null): string {
-  if (text === null) return '';
-  try {
-    return sha256Hex(JSON.stringify((JSON.parse(text) as { scripts?: unknown }).scripts ?? null));
-  } catch {
-    return sha256Hex(text);
-  }
-}
+/** The key suffix of a file locked by part (package.json's test keys, pyproject's pytest tables). */
+const PART = '#test-config';
 
 /**
  * Hashes of what LOCK protects in `tree`: every test file and test configuration file, and package scripts.
@@ -185,7 +180,11 @@ async function hashTree(ctx: RunContext, deps: RunDeps, tree: string): Promise<R
   for (const [file, entry] of locked.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     hashes[file] = sha256Hex(blobs.get(entry.sha)?.toString('utf8') ?? '');
   }
-  hashes['package.json#scripts'] = scriptsHash(await textInTree(ctx, tree, 'package.json'));
+  // package.json and pyproject.toml are locked by part: their test keys and tables, not their dependencies.
+  for (const [file] of entries) {
+    if (testConfigPart(file, null) === null) continue;
+    hashes[`${file}${PART}`] = sha256Hex(testConfigPart(file, await textInTree(ctx, tree, file)) ?? '');
+  }
   return hashes;
 }
 
@@ -223,7 +222,7 @@ async function lockedChanges(lock: LockRecord, fixTree: string, ctx: RunContext,
   const changed = new Set<string>();
   for (const [path, hash] of Object.entries(lock.hashes)) if (now[path] !== hash) changed.add(path);
   for (const path of Object.keys(now)) if (!(path in lock.hashes)) changed.add(path);
-  return [...new Set([...changed].map((k) => (k === 'package.json#scripts' ? 'package.json' : k)))].sort();
+  return [...new Set([...changed].map((k) => (k.endsWith(PART) ? k.slice(0, -PART.length) : k)))].sort();
 }
 
 /** GREEN on the fix's tree: integrity of the lock, then the new tests, then the whole suite once. */
