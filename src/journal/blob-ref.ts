@@ -32,7 +32,9 @@ export function placeholder(ref: BlobRef): string {
 
 /**
  * Takes the large parts out of a payload, deepest first: a long string, or an object or array that is still
- * long once its own large parts are out (many small edits), becomes one blob. The root always stays inline.
+ * long once its own large parts are out (many small edits), becomes one blob. A node's blob holds the node with
+ * its inner placeholders, so no content is stored twice. The root always stays inline. `refs` lists inner
+ * blobs before the blobs that contain them.
  */
 export function shrinkPayload(payload: unknown, threshold = BLOB_THRESHOLD): ShrunkPayload {
   const refs: BlobRef[] = [];
@@ -48,30 +50,29 @@ export function shrinkPayload(payload: unknown, threshold = BLOB_THRESHOLD): Shr
       return path.length > 0 && value.length > threshold ? stash(path, JSON.stringify(value)) : value;
     }
     if (!Array.isArray(value) && !isPlainObject(value)) return value;
-    const mark = refs.length;
     const shrunk = Array.isArray(value)
       ? value.map((item: unknown, i) => visit(item, [...path, i]))
       : // fromEntries defines own properties, so a "__proto__" key in model output stays data.
         Object.fromEntries(Object.entries(value).map(([key, item]) => [key, visit(item, [...path, key])]));
-    if (path.length === 0 || canonicalJson(shrunk).length <= threshold) return shrunk;
-    // The whole node becomes one blob, holding its original content; the blobs taken from inside it are dropped.
-    for (const ref of refs.splice(mark)) if (!refs.some((r) => r.sha === ref.sha)) texts.delete(ref.sha);
-    return stash(path, canonicalJson(value));
+    if (path.length === 0) return shrunk;
+    const text = canonicalJson(shrunk);
+    return text.length > threshold ? stash(path, text) : shrunk;
   };
   const stored = visit(payload, []);
   return { stored, refs, texts };
 }
 
 /**
- * The payload as the journal line stores it, given the payload with its blobs put back: the hashes are over
- * this form. Returns a reason instead when a reference does not fit the payload.
+ * The payload as the journal line stores it, given the payload with or without its blobs put back: the hashes
+ * are over this form. Only the outermost references matter here; inner ones live inside their blobs. Returns a
+ * reason instead when a reference does not fit the payload.
  */
 export function storedPayload(
   payload: unknown,
   refs: readonly BlobRef[],
 ): { ok: true; value: unknown } | { ok: false; reason: string } {
   let value = payload;
-  for (const ref of refs) {
+  for (const ref of refs.filter((r) => !refs.some((outer) => isAncestor(outer.path, r.path)))) {
     const next = replaceAt(value, ref.path, placeholder(ref));
     if (!next.ok) return next;
     value = next.value;
@@ -79,19 +80,23 @@ export function storedPayload(
   return { ok: true, value };
 }
 
-/** Puts each blob's value (from `load`) back at its path; `load` is called once per reference. */
+/** Puts each blob's value (from `load`) back at its path, outer blobs first so inner paths exist. */
 export function resolvePayload(
   stored: unknown,
   refs: readonly BlobRef[],
   load: (ref: BlobRef) => unknown,
 ): { ok: true; value: unknown } | { ok: false; reason: string } {
   let value = stored;
-  for (const ref of refs) {
+  for (const ref of [...refs].reverse()) {
     const next = replaceAt(value, ref.path, load(ref));
     if (!next.ok) return next;
     value = next.value;
   }
   return { ok: true, value };
+}
+
+function isAncestor(outer: ReadonlyArray<string | number>, inner: ReadonlyArray<string | number>): boolean {
+  return outer.length < inner.length && outer.every((key, i) => key === inner[i]);
 }
 
 /** A copy of `root` with the value at `path` replaced; only the containers along the path are copied. */

@@ -25,8 +25,8 @@ export async function writeBlobs(dir: string, texts: ReadonlyMap<string, string>
       const target = join(dir, sha);
       const bytes = Buffer.from(text, 'utf8');
       const existing = await stat(target).catch(() => null);
-      // A blob appears only by rename, whole; a wrong one is caught by its hash when read.
-      if (existing?.size === bytes.length) continue;
+      // A blob appears only by rename, whole; one that is there but altered is replaced, not trusted.
+      if (existing?.size === bytes.length && (await hashOf(target)) === sha) continue;
       const temp = join(dir, `.tmp-${sha}-${randomBytes(4).toString('hex')}`);
       const handle = await open(temp, 'wx');
       try {
@@ -71,6 +71,12 @@ export async function resolveEntries(entries: JournalEntry[], file: string): Pro
     resolved.push({ ...entry, payload: payload.value as JournalEntry['payload'] });
   }
   return resolved;
+}
+
+async function hashOf(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 async function loadBlob(dir: string, ref: BlobRef, file: string, line: number): Promise<unknown> {

@@ -42,6 +42,23 @@ describe('large payload parts stored once as blobs', () => {
     expect((await readJournal(file)).entries[1]?.payload).toEqual({ again: { edits } });
   });
 
+  it('stores a large body nested in a large node once, not once per enclosing blob', async () => {
+    const content = 'z'.repeat(500_000);
+    const edits = [
+      { path: 'big.js', content },
+      ...Array.from({ length: 2000 }, (_, i) => ({ path: `f${i}.js`, old: 'a', new: 'b' })),
+    ];
+    const payloads = [{ turn: { input: { edits } } }, { effect: { input: { edits } } }];
+    const { dir, file } = await journalWith(payloads);
+    const names = await readdir(join(dir, 'blobs'));
+    expect(names).toHaveLength(2);
+    const sizes = await Promise.all(names.map(async (n) => (await stat(join(dir, 'blobs', n))).size));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(content.length * 1.2);
+    const { entries } = await readJournal(file);
+    expect(entries.map((e) => e.payload)).toEqual(payloads);
+    expect(verifyChain(entries)).toEqual({ ok: true });
+  });
+
   it('keeps a "__proto__" key in model output as data', async () => {
     const input = JSON.parse(
       `{"__proto__": {"polluted": "${'x'.repeat(BLOB_THRESHOLD + 1)}"}, "k": 1}`,

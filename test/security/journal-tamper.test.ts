@@ -189,7 +189,7 @@ describe('a 50 MB proposal from a scripted model', () => {
     expect(result.state.phase, progress.join('\n')).toBe('ESCALATED');
     expect(result.state.history[0]).toMatchObject({
       kind: 'scope',
-      reason: expect.stringMatching(/limit is 1048576/),
+      reason: expect.stringMatching(/the propose_test call carries \d+ bytes; the limit is 1048576/),
     });
     const body = Buffer.byteLength(content);
     const journal = (await stat(journalPath(result.ctx.repoRoot, result.ctx.runId))).size;
@@ -203,6 +203,9 @@ describe('a 50 MB proposal from a scripted model', () => {
     const { entries } = await readJournal(journalPath(result.ctx.repoRoot, result.ctx.runId));
     const turn = entries.find((e) => e.type === 'model_response' && JSON.stringify(e.payload).length > body);
     expect(turn?.blobs).toHaveLength(1);
+    // Refused before the machine made an effect of it: no apply_patch intent copies the body.
+    const kinds = entries.map((e) => (e.payload as { effect?: { kind?: string } }).effect?.kind);
+    expect(kinds).not.toContain('apply_patch');
     const shown = await agentctl(['runs', 'show', result.ctx.runId], repo);
     expect(shown.exitCode, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/model: propose_test/);
