@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Effect, RunEvent } from '../core/events.js';
 import type { PatchRef } from '../core/evidence.js';
+import { checkRunnerEnv } from '../../gates/runner-env-policy.js';
 import { checkScope } from '../../gates/scope-gate.js';
 import { applyChanges } from '../../sandbox/atomic-apply.js';
 import { inspectUnifiedDiff } from '../../sandbox/diff-inspect.js';
@@ -65,6 +66,8 @@ export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: Run
   }
   const scope = checkScope(patchKind, patch.files, deps.classify);
   if (!scope.ok) return refuse(scope.rule, scope.message, patch);
+  const runnerEnv = patchKind === 'fix' ? checkRunnerEnv(changes) : { ok: true as const };
+  if (!runnerEnv.ok) return refuse(runnerEnv.rule, runnerEnv.message, patch);
 
   const applied = await applyChanges(worktree, changes, config.paths, {
     undoDir: join(ctx.runDir, 'undo'),
