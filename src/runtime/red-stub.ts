@@ -46,7 +46,7 @@ export async function rerunWithStubs(
   if (symbols.length === 0) return null;
   const changes = stubChanges(symbols, sources);
   const undoDir = join(ctx.runDir, 'undo');
-  const applied = await applyChanges(ctx.worktree, changes, { allow: ['**'], deny: [] }, { undoDir });
+  const applied = await applyChanges(ctx.worktree, changes, ctx.config.paths, { undoDir });
   if (!applied.ok) return null;
   try {
     const rerun = await run();
@@ -58,6 +58,6 @@ export async function rerunWithStubs(
   } finally {
     // The stubs existed only for this run; production code goes back exactly as it was.
     const undo = changes.map((c) => ({ path: c.path, before: c.after, after: c.before }));
-    await applyChanges(ctx.worktree, undo, { allow: ['**'], deny: [] }, { undoDir });
+    await applyChanges(ctx.worktree, undo, ctx.config.paths, { undoDir });
   }
 }

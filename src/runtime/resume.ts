@@ -40,7 +40,7 @@ async function materialize(state: RunState, ctx: RunContext): Promise<void> {
     const applied = await applyChanges(
       ctx.worktree,
       resolved.changes,
-      { allow: ['**'], deny: [] },
+      ctx.config.paths,
       { undoDir: join(ctx.runDir, 'undo') },
     );
     if (!applied.ok) throw new InternalError(`cannot rebuild the worktree: ${applied.message}`);
