@@ -1,4 +1,5 @@
 import type { ClassifiedChange } from '../../gates/behavior-change.js';
+import { checkRunnerEnv } from '../../gates/runner-env-policy.js';
 import { failureLine } from '../../gates/red-gate.js';
 import type { RedVerdict } from '../core/evidence.js';
 import type { SuiteRuns } from './check.js';
@@ -173,6 +174,31 @@ function integrityCheck(input: VerdictInput): { check: CheckResult; findings: Fi
   };
 }
 
+/** Production code that behaves differently under the test runner fails the check, whatever the tests say. */
+function runnerEnvCheck(input: VerdictInput): { check: CheckResult; findings: Finding[] } {
+  const production = new Set(input.changes.filter((c) => c.category === 'production').map((c) => c.path));
+  const verdict = checkRunnerEnv(input.files.filter((f) => production.has(f.path)));
+  const title = 'Runner environment';
+  if (verdict.ok)
+    return {
+      check: {
+        id: 'runner_env',
+        title,
+        status: 'pass',
+        summary: 'no production line detects or patches the test runner',
+      },
+      findings: [],
+    };
+  const findings = verdict.findings.map((f): Finding => ({
+    check: 'runner_env',
+    rule: 'runner_env',
+    file: f.path,
+    line: f.line,
+    message: `${f.path}:${f.line}: production code ${f.what}; it must behave the same under the test runner`,
+  }));
+  return { check: { id: 'runner_env', title, status: 'fail', summary: verdict.message }, findings };
+}
+
 function suiteCheck(input: VerdictInput): { check: CheckResult; findings: Finding[] } {
   const title = 'Full suite on head';
   if (input.runs === null)
@@ -227,7 +253,14 @@ export function buildVerdict(input: VerdictInput): CiVerdict {
   const evidence = evidenceCheck(input);
   const integrity = integrityCheck(input);
   const suite = suiteCheck(input);
-  const checks = [behaviorCheck(input.changes), evidence.check, integrity.check, suite.check];
+  const runnerEnv = runnerEnvCheck(input);
+  const checks = [
+    behaviorCheck(input.changes),
+    evidence.check,
+    integrity.check,
+    runnerEnv.check,
+    suite.check,
+  ];
   const warnings =
     input.runs === null ? [] : [input.runs.baseFull.exec.warning, input.runs.headFull.exec.warning];
   return {
@@ -237,7 +270,7 @@ export function buildVerdict(input: VerdictInput): CiVerdict {
     mergeBase: input.fork,
     changes: input.changes,
     checks,
-    findings: [...evidence.findings, ...integrity.findings, ...suite.findings],
+    findings: [...evidence.findings, ...integrity.findings, ...runnerEnv.findings, ...suite.findings],
     evidence: evidence.evidence,
     notes: [...new Set(warnings.filter((w): w is string => w !== undefined)), ...integrity.notes],
   };

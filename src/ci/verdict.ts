@@ -1,7 +1,7 @@
 import type { ClassifiedChange } from '../../gates/behavior-change.js';
 
-/** The four checks `ci check` runs, in report order. */
-export type CheckId = 'behavior' | 'evidence' | 'integrity' | 'suite';
+/** The checks `ci check` runs, in report order. */
+export type CheckId = 'behavior' | 'evidence' | 'integrity' | 'runner_env' | 'suite';
 
 /** What a finding is about; also its SARIF rule id. */
 export type RuleId =
@@ -15,6 +15,7 @@ export type RuleId =
   | 'test_skipped'
   | 'assertions_removed'
   | 'tests_lost'
+  | 'runner_env'
   | 'suite_fails';
 
 /** One reason the check fails, located at a file (and line, and test) where it can be. */
@@ -76,5 +77,7 @@ export const RULES: Record<RuleId, string> = {
   test_skipped: 'Tests may not become skipped, focused (.only) or todo',
   assertions_removed: 'Tests may not lose assertions',
   tests_lost: 'The set of collected tests may not shrink',
+  runner_env:
+    "Production code may not read the test runner's environment or globals, or patch assertions or module loading",
   suite_fails: 'The full suite must pass on head',
 };

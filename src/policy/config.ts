@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
@@ -6,6 +6,48 @@ import { CONFIG_FILE } from './config-file.js';
 import { Config, RUNNERS } from './config-schema.js';
 
 export { CONFIG_FILE };
+
+/** The largest config file read; a real one is a few hundred bytes. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** The deepest nesting of objects and arrays accepted; the schema itself is three levels deep. */
+export const MAX_CONFIG_DEPTH = 32;
+
+/** The deepest nesting of `{`/`[` in JSON text, in one linear pass (strings skipped), so nothing recurses. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return deepest;
+}
+
+/** Refuses config text too large or too deeply nested to parse and explain safely. */
+function checkBounds(text: string, file: string): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_CONFIG_BYTES) throw tooLarge(file, bytes);
+  const depth = nestingDepth(text);
+  if (depth > MAX_CONFIG_DEPTH) {
+    throw new ConfigError(
+      `${file} nests objects and arrays ${depth} levels deep; the limit is ${MAX_CONFIG_DEPTH}.`,
+      `Fix ${file} (the settings are at most three levels deep), or run \`agentctl init --force\`.`,
+    );
+  }
+}
+
+function tooLarge(file: string, bytes: number): ConfigError {
+  return new ConfigError(
+    `${file} is ${bytes} bytes; the limit is ${MAX_CONFIG_BYTES} bytes.`,
+    `Fix ${file} (a config is a few hundred bytes), or run \`agentctl init --force\`.`,
+  );
+}
 
 /** What to do about the most common mistakes, keyed by the dotted field path. */
 const FIXES: Record<string, string> = {
@@ -43,8 +85,9 @@ export function explainConfigIssues(file: string, input: unknown, error: z.ZodEr
   );
 }
 
-/** Parses config text; every failure is a ConfigError naming the problem and the fix. */
+/** Parses config text; every failure (size and depth bounds included) is a ConfigError naming the problem and fix. */
 export function parseConfig(text: string, file = CONFIG_FILE): Config {
+  checkBounds(text, file);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -64,8 +107,11 @@ export async function loadConfig(repoRoot: string): Promise<Config> {
   const file = join(repoRoot, CONFIG_FILE);
   let text: string;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(CONFIG_FILE, size);
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new ConfigError(
         `No ${CONFIG_FILE} in ${repoRoot}.`,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Effect, RunEvent } from '../core/events.js';
 import type { PatchRef } from '../core/evidence.js';
 import { checkConfigChanges } from '../../gates/lock-scope.js';
+import { checkRunnerEnv } from '../../gates/runner-env-policy.js';
 import { checkScope } from '../../gates/scope-gate.js';
 import { inspectUnifiedDiff } from '../../sandbox/diff-inspect.js';
 import { checkWritePaths } from '../../sandbox/path-guard.js';
@@ -71,6 +72,8 @@ export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: Run
   // Test configuration inside production files (package.json's runner keys and scripts, pyproject's pytest tables).
   const configured = checkConfigChanges(changes, { kindOf: deps.classify });
   if (!configured.ok) return refuse(configured.rule, configured.message, patch);
+  const runnerEnv = patchKind === 'fix' ? checkRunnerEnv(changes) : { ok: true as const };
+  if (!runnerEnv.ok) return refuse(runnerEnv.rule, runnerEnv.message, patch);
 
   const verdicts = await checkWritePaths(
     worktree,

@@ -93,6 +93,7 @@ describe('agentctl ci check, the built binary', () => {
       'Behavior change',
       'RED evidence',
       'Test integrity',
+      'Runner environment',
       'Full suite on head',
     ]);
     expect(cases[1]?.failure?.['#text']).toMatch(/^src\/calc\.js:2 src\/calc\.js changes behavior/);

@@ -52,7 +52,7 @@ describe('ci check: RED evidence for a behavior change (node:test repos)', () =>
       }),
     ]);
     expect(v.evidence[0]?.onBase).toMatch(/fails by assertion/);
-    expect(v.checks.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(v.checks.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
   });
 
   it('fails the same fix without a test, naming the behavior-changing file', async () => {
