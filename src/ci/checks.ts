@@ -2,6 +2,7 @@ import type { ClassifiedChange } from '../../gates/behavior-change.js';
 import { failureLine } from '../../gates/red-gate.js';
 import type { RedVerdict } from '../core/evidence.js';
 import type { SuiteRuns } from './check.js';
+import { runProblems } from './run-problems.js';
 import type { ChangedFile } from './git-changes.js';
 import type { TestDiff } from './test-diff.js';
 import type { CheckResult, CiVerdict, Finding, RuleId, TestEvidence } from './verdict.js';
@@ -182,6 +183,7 @@ function suiteCheck(input: VerdictInput): { check: CheckResult; findings: Findin
     };
   const { report, exec } = input.runs.headFull;
   const findings: Finding[] = [
+    ...runProblems(input.runs).findings,
     ...report.collectionErrors.map((e): Finding => ({
       check: 'suite',
       rule: 'suite_fails',
@@ -240,5 +242,6 @@ export function buildVerdict(input: VerdictInput): CiVerdict {
     findings: [...evidence.findings, ...integrity.findings, ...suite.findings],
     evidence: evidence.evidence,
     notes: [...new Set(warnings.filter((w): w is string => w !== undefined)), ...integrity.notes],
+    runnerOutput: runProblems(input.runs).output,
   };
 }
