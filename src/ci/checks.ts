@@ -184,12 +184,14 @@ function suiteCheck(input: VerdictInput): { check: CheckResult; findings: Findin
   const { report, exec } = input.runs.headFull;
   const findings: Finding[] = [
     ...runProblems(input.runs).findings,
-    ...report.collectionErrors.map((e): Finding => ({
-      check: 'suite',
-      rule: 'suite_fails',
-      ...(e.file ? { file: e.file } : {}),
-      message: `${e.file || 'the run'} fails to load on head: ${e.class}: ${failureLine(e.message)}`,
-    })),
+    ...report.collectionErrors
+      .filter((e) => e.message !== report.problem?.message)
+      .map((e): Finding => ({
+        check: 'suite',
+        rule: 'suite_fails',
+        ...(e.file ? { file: e.file } : {}),
+        message: `${e.file || 'the run'} fails to load on head: ${e.class}: ${failureLine(e.message)}`,
+      })),
     ...report.tests
       .filter((t) => t.state === 'failed')
       .map((t): Finding => {
