@@ -3,6 +3,7 @@ import type { ErrorLike } from '../classify-failure.js';
 import { classifyError } from '../classify-failure.js';
 import { trimStack } from '../stack-frames.js';
 import {
+  binCommand,
   buildReport,
   repoFile,
   runnerEnv,
@@ -114,8 +115,7 @@ function failure(
 export const avaAdapter: TestAdapter = {
   runner: 'ava',
   plan({ command, files }) {
-    // `npx --no`: an ava that is not installed is reported, never fetched from a registry.
-    return { argv: [...(command ?? ['npx', '--no', '--', 'ava']), '--tap', ...files], env: runnerEnv() };
+    return { argv: [...(command ?? binCommand('ava')), '--tap', ...files], env: runnerEnv() };
   },
   parse(raw, ctx) {
     const tests = new Map<string, TestCase>();

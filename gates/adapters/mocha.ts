@@ -2,7 +2,7 @@ import { packageFile } from '../../src/paths.js';
 import { classifyError } from '../classify-failure.js';
 import { trimStack } from '../stack-frames.js';
 import { parseRecords, recordsToReport } from './records.js';
-import { errorFromOutput, repoFile, runnerEnv } from './report-helpers.js';
+import { binCommand, errorFromOutput, repoFile, runnerEnv } from './report-helpers.js';
 import type { TestAdapter } from './types.js';
 
 // Own reporter, not TAP or `--reporter json`: both join describe titles with spaces, so ids lose their structure.
@@ -13,13 +13,7 @@ export const mochaAdapter: TestAdapter = {
   runner: 'mocha',
   plan({ command, files, reportFile }) {
     return {
-      // `npx --no`: a mocha that is not installed is reported, never fetched from a registry.
-      argv: [
-        ...(command ?? ['npx', '--no', '--', 'mocha']),
-        '--reporter',
-        packageFile(...REPORTER),
-        ...files,
-      ],
+      argv: [...(command ?? binCommand('mocha')), '--reporter', packageFile(...REPORTER), ...files],
       // Not --reporter-option output=…: mocha splits option values on ',' and '='.
       env: { ...runnerEnv(), AGENTCTL_REPORT_FILE: reportFile },
       reportFile,

@@ -2,6 +2,7 @@ import type { CollectionError, RunProblem, TestCase, TestReport } from '../../sr
 import { stripAnsi } from '../classify-failure.js';
 import type { ErrorLike } from '../classify-failure.js';
 import { toRepoPath } from '../stack-frames.js';
+import { packageFile } from '../../src/paths.js';
 import type { RawRun } from './types.js';
 
 /**
@@ -11,6 +12,14 @@ import type { RawRun } from './types.js';
 export function runnerEnv(inherited?: string): Record<string, string> {
   const nodeOptions = [inherited ?? '', '--stack-trace-limit=100'].join(' ').trim();
   return { FORCE_COLOR: '0', NODE_OPTIONS: nodeOptions };
+}
+
+/**
+ * The default command for a runner that has no launcher of its own: the project's installed bin, run through
+ * bin-launch.mjs, which says at once when it is not installed (`npx` would try to fetch it from the registry).
+ */
+export function binCommand(pkg: string): string[] {
+  return ['node', packageFile('gates', 'adapters', 'bin-launch.mjs'), pkg];
 }
 
 /** `<file> > <describe...> > <test>`, as TestCase.id defines it. */

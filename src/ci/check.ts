@@ -81,7 +81,10 @@ async function runSides(input: SideInput): Promise<SuiteRuns> {
     const baseIds = onBase.then((run) => new Set(run.report.tests.map((t) => t.id)));
     // Its failure is reported through onBase; RED may stop before it ever awaits it.
     baseIds.catch(() => undefined);
+    const baseErrors = onBase.then((run) => run.report.collectionErrors);
+    baseErrors.catch(() => undefined);
     const red = {
+      baseErrors,
       scratch,
       config,
       isTestFile: isTest,

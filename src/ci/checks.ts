@@ -3,6 +3,7 @@ import { checkRunnerEnv } from '../../gates/runner-env-policy.js';
 import { failureLine } from '../../gates/red-gate.js';
 import type { RedVerdict } from '../core/evidence.js';
 import type { SuiteRuns } from './check.js';
+import { runProblems } from './run-problems.js';
 import type { ChangedFile } from './git-changes.js';
 import type { TestDiff } from './test-diff.js';
 import type { CheckResult, CiVerdict, Finding, RuleId, TestEvidence } from './verdict.js';
@@ -208,12 +209,15 @@ function suiteCheck(input: VerdictInput): { check: CheckResult; findings: Findin
     };
   const { report, exec } = input.runs.headFull;
   const findings: Finding[] = [
-    ...report.collectionErrors.map((e): Finding => ({
-      check: 'suite',
-      rule: 'suite_fails',
-      ...(e.file ? { file: e.file } : {}),
-      message: `${e.file || 'the run'} fails to load on head: ${e.class}: ${failureLine(e.message)}`,
-    })),
+    ...runProblems(input.runs).findings,
+    ...report.collectionErrors
+      .filter((e) => e.message !== report.problem?.message)
+      .map((e): Finding => ({
+        check: 'suite',
+        rule: 'suite_fails',
+        ...(e.file ? { file: e.file } : {}),
+        message: `${e.file || 'the run'} fails to load on head: ${e.class}: ${failureLine(e.message)}`,
+      })),
     ...report.tests
       .filter((t) => t.state === 'failed')
       .map((t): Finding => {
@@ -273,5 +277,6 @@ export function buildVerdict(input: VerdictInput): CiVerdict {
     findings: [...evidence.findings, ...integrity.findings, ...runnerEnv.findings, ...suite.findings],
     evidence: evidence.evidence,
     notes: [...new Set(warnings.filter((w): w is string => w !== undefined)), ...integrity.notes],
+    runnerOutput: runProblems(input.runs).output,
   };
 }

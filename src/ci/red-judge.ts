@@ -1,6 +1,6 @@
 import type { MissingSymbol } from '../../gates/missing-symbol.js';
 import { evaluateRed } from '../../gates/red-gate.js';
-import type { RedVerdict } from '../core/evidence.js';
+import type { BaselineError, RedVerdict } from '../core/evidence.js';
 import type { TestReport } from '../core/report.js';
 import type { DeclaredTest } from './test-diff.js';
 
@@ -35,6 +35,7 @@ export function declaredCounts(head: ReadonlyMap<string, DeclaredTest>): Declare
  * The RED gate's judgement of one test in a report, so `ci check` and `fix` share one definition of "fails for
  * the right reason": every other test counts as pre-existing with the state it has, so only `id` is new.
  * A test that needed stubs must then fail by assertion: a stub that returns undefined proves nothing else.
+ * `baseErrors` are the errors outside tests that base's full suite run had.
  */
 export function judgeOnBase(
   report: TestReport,
@@ -42,6 +43,7 @@ export function judgeOnBase(
   file: string,
   counts: DeclaredCounts,
   stubbed: readonly MissingSymbol[],
+  baseErrors: readonly BaselineError[] = [],
 ): RedVerdict {
   const others = report.tests.filter((t) => t.id !== id);
   const verdict = evaluateRed({
@@ -50,7 +52,9 @@ export function judgeOnBase(
       failing: others.filter((t) => t.state === 'failed').map((t) => t.id),
       skipped: [],
       reportSha: '',
-      collectionErrors: 0,
+      collectionErrors: baseErrors.length,
+      // Errors base's own suite run already had are the environment's, never the pull request's.
+      errors: [...baseErrors],
     },
     report,
     reportSha: '',

@@ -5,7 +5,7 @@ import {
   symbolFailures,
 } from '../../gates/missing-symbol.js';
 import type { RedVerdict } from '../core/evidence.js';
-import type { TestReport } from '../core/report.js';
+import type { CollectionError, TestReport } from '../core/report.js';
 import type { Config } from '../policy/config-schema.js';
 import type { ChangedFile } from './git-changes.js';
 import { judgeOnBase, type DeclaredCounts } from './red-judge.js';
@@ -31,6 +31,8 @@ export interface RedOnBaseInput {
   production: readonly ChangedFile[];
   /** Test ids the base suite collects (run alongside): a reported id outside it the source does not name is new too. */
   baseIds: Promise<ReadonlySet<string>>;
+  /** Errors outside tests in base's full suite run: the environment's, held aside when judging. */
+  baseErrors?: Promise<readonly CollectionError[]>;
   progress: (message: string) => void;
 }
 
@@ -95,6 +97,7 @@ export async function redOnBase(input: RedOnBaseInput, counts: DeclaredCounts): 
     input.progress(`stubbing ${names.join(', ')} on base and running again`);
     second = (await runIn(scratch, config, isTestFile, files)).report;
   }
+  const baseErrors = (await input.baseErrors?.catch(() => [])) ?? [];
   const ids = candidateIds(
     diff,
     fileSet,
@@ -105,7 +108,7 @@ export async function redOnBase(input: RedOnBaseInput, counts: DeclaredCounts): 
     const file = id.split(' > ')[0]!;
     const used =
       second === null ? [] : symbols.filter((s) => s.explains.some((e) => e === id || e === `file:${file}`));
-    const verdict = judgeOnBase(used.length > 0 ? second! : first.report, id, file, counts, used);
+    const verdict = judgeOnBase(used.length > 0 ? second! : first.report, id, file, counts, used, baseErrors);
     return { id, file, verdict, stubbed: used.map((s) => `${s.module}#${s.name}`) };
   });
 }

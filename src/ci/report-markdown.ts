@@ -56,6 +56,10 @@ export function renderMarkdown(v: CiVerdict): string {
         `| \`${cell(c.path)}\` | ${c.category} | ${c.behaviorChanging ? 'yes' : 'no'} | ${cell(c.reason)} |`,
       );
   }
+  for (const run of v.runnerOutput ?? []) {
+    out.push('', `### Runner output on ${run.side}`, '', run.message, '');
+    out.push('```text', run.outputTail.replace(/```/g, "'''") || '(it printed nothing)', '```');
+  }
   if (v.notes.length > 0) out.push('', ...v.notes.map((n) => `> ${n.replace(/\r?\n/g, ' ')}`));
   return `${out.join('\n')}\n`;
 }

@@ -46,13 +46,18 @@ export function declaredTests(source: string, file: string): DeclaredTest[] {
   const sf = parseSource(source, file);
   const calls = callsByLine(sf, typescript().isCallExpression);
   const seen = new Map<number, number>();
+  // Tests sharing a name get ` #2`, ` #3` in source order, as the adapters number them in a report.
+  const named = new Map<string, number>();
   return tests.map((test) => {
     const nth = seen.get(test.line) ?? 0;
     seen.set(test.line, nth + 1);
     const call = calls.get(test.line)?.[nth];
+    const plain = `${file} > ${test.name}`;
+    const n = (named.get(plain) ?? 0) + 1;
+    named.set(plain, n);
     return {
       ...test,
-      id: `${file} > ${test.name}`,
+      id: n === 1 ? plain : `${plain} #${n}`,
       file,
       syntax: call ? nodeSyntax(call) : `line ${test.line}`,
     };

@@ -49,6 +49,13 @@ export interface TestEvidence {
   stubbed: string[];
 }
 
+/** A suite run that proves nothing, with the runner's own last words, for the report and --json. */
+export interface RunnerOutput {
+  side: 'base' | 'head';
+  message: string;
+  outputTail: string;
+}
+
 /** The structured verdict of `agentctl ci check` (what --json prints). */
 export interface CiVerdict {
   ok: boolean;
@@ -62,6 +69,8 @@ export interface CiVerdict {
   evidence: TestEvidence[];
   /** Not failures: an unsandboxed run, test changes allowed by --allow-test-changes… */
   notes: string[];
+  /** Suite runs that gave no usable report or collected no tests, with the tail of the runner's output. */
+  runnerOutput?: RunnerOutput[];
 }
 
 /** Rule descriptions, for SARIF and the report's legend. */

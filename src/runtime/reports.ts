@@ -79,7 +79,7 @@ export function summarizeBaseline(report: TestReport, reportSha: string): Baseli
 function indent(text: string): string {
   return text
     .split('\n')
-    .map((l, i) => (i === 0 ? l : `    ${l}`))
+    .map((l) => `    ${l}`)
     .join('\n');
 }
 
@@ -88,8 +88,9 @@ export function describeReport(report: TestReport): string {
   const count = (s: string) => report.tests.filter((t) => t.state === s).length;
   const parts = [`${count('passed')} passed`, `${count('failed')} failed`];
   if (count('skipped') + count('todo') > 0) parts.push(`${count('skipped') + count('todo')} skipped`);
-  if (report.collectionErrors.length > 0)
-    parts.push(`${report.collectionErrors.length} file(s) failed to load`);
+  // The run-level error that mirrors a report problem is said below, not counted as a file.
+  const errors = report.collectionErrors.filter((e) => e.message !== report.problem?.message).length;
+  if (errors > 0) parts.push(`${errors} file(s) failed to load`);
   if (report.timedOut) parts.push('timed out');
   // A run that proves nothing says why on screen, with the runner's own last words.
   if (report.problem !== undefined) return `${parts.join(', ')}\n${indent(problemText(report.problem))}`;

@@ -69,10 +69,16 @@ describe('ci check: test integrity', () => {
     );
   });
 
-  it('fails a deleted test file: the tests are gone and the collected set shrank', async () => {
+  it('fails a deleted test file: the tests are gone, the collected set shrank, and head collects none', async () => {
     const v = await check(await repo.pr('delete', { 'test/calc.test.js': null }));
     expect(v.ok).toBe(false);
-    expect(v.findings.map((f) => f.rule).sort()).toEqual(['test_deleted', 'test_deleted', 'tests_lost']);
+    expect(v.findings.map((f) => f.rule).sort()).toEqual([
+      'suite_fails',
+      'test_deleted',
+      'test_deleted',
+      'tests_lost',
+    ]);
+    expect(v.findings.find((f) => f.rule === 'suite_fails')?.message).toMatch(/0 tests collected/);
   });
 });
 
