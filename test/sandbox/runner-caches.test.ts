@@ -36,8 +36,10 @@ describe.skipIf(!available)('runner caches in the sandbox (needs bubblewrap)', (
   it('vitest with a vitest.config.mts bundles its config into the worktree farm and passes', async () => {
     const { worktree, deps } = await project({
       'package.json': '{"type":"module"}',
-      'vitest.config.mts': "import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: {} });\n",
-      'test/a.test.js': "import { it, expect } from 'vitest';\nit('adds', () => { expect(1 + 1).toBe(2); });\n",
+      'vitest.config.mts':
+        "import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: {} });\n",
+      'test/a.test.js':
+        "import { it, expect } from 'vitest';\nit('adds', () => { expect(1 + 1).toBe(2); });\n",
     });
     const first = await run(worktree, deps.binds, { runner: 'vitest' });
     expect(first.exec.stderr).not.toMatch(/\.vite-temp|EROFS/);

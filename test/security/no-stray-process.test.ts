@@ -43,7 +43,10 @@ test('leaves a daemon', () => {
 
 async function leavesNothing(mode: SandboxMode): Promise<void> {
   const marker = `agentctl-daemon-${randomBytes(6).toString('hex')}`;
-  const at = await runRepo({ 'package.json': '{"name":"victim"}\n', 'test/daemon.test.js': daemonTest(marker) });
+  const at = await runRepo({
+    'package.json': '{"name":"victim"}\n',
+    'test/daemon.test.js': daemonTest(marker),
+  });
   const run = await runSuite(at, mode);
   expect(run.report.tests.map((t) => t.state)).toEqual(['passed']);
   expect(processesWith(marker)).toEqual([]);

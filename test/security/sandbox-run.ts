@@ -19,7 +19,9 @@ export interface RunRepo {
  * prepared; `nodeModules` installs agentctl's own node_modules (vitest, ava…) as the user's.
  */
 export async function runRepo(files: Record<string, string>, nodeModules = false): Promise<RunRepo> {
-  const repo = await realpath(await makeRepo(nodeModules ? { ...files, '.gitignore': 'node_modules\n' } : files));
+  const repo = await realpath(
+    await makeRepo(nodeModules ? { ...files, '.gitignore': 'node_modules\n' } : files),
+  );
   if (nodeModules) await symlink(join(packageRoot(), 'node_modules'), join(repo, 'node_modules'), 'dir');
   const worktree = join(await realpath(await tempDir('wt')), 'wt');
   await git(repo, 'worktree', 'add', '-q', worktree);
@@ -44,7 +46,10 @@ export async function runSuite(
 
 /** Everything a run produced that can reach the model: output, the raw report and the parsed one. */
 export function everything(run: TestRun): string {
-  return [run.exec.stdout, run.exec.stderr, run.rawReport?.toString('utf8') ?? '', JSON.stringify(run.report)].join(
-    '\n',
-  );
+  return [
+    run.exec.stdout,
+    run.exec.stderr,
+    run.rawReport?.toString('utf8') ?? '',
+    JSON.stringify(run.report),
+  ].join('\n');
 }
