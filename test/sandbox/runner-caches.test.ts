@@ -65,6 +65,20 @@ describe.skipIf(!available)('runner caches in the sandbox (needs bubblewrap)', (
     expect(await readdir(join(worktree, 'node_modules/.cache'))).toContain('ava');
   });
 
+  it('pytest through pyenv’s shims runs in the sandbox and writes its caches in the worktree', async () => {
+    const { worktree, deps } = await project({
+      'test_sum.py': 'def test_sum():\n    assert 1 + 1 == 2\n',
+    });
+    const result = await run(worktree, deps.binds, {
+      runner: 'junit',
+      command: ['python3', '-m', 'pytest', '-q', '--junitxml=.agentctl-junit.xml'],
+      junitReport: '.agentctl-junit.xml',
+    });
+    expect(result.exec.sandboxed).toBe(true);
+    expect(result.report.tests.map((t) => [t.name, t.state])).toEqual([['test_sum', 'passed']]);
+    expect(await readdir(worktree)).toContain('.pytest_cache');
+  });
+
   it('project variables come from test.env, and agentctl adds no CI or colour variables', async () => {
     const { worktree, deps } = await project({
       'package.json': '{"type":"module"}',
