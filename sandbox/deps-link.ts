@@ -69,7 +69,11 @@ async function linkTarget(source: string, name: string, repoRoot: string, worktr
   const entry = join(source, name);
   if ((await kind(entry)) !== 'link') return entry;
   const resolved = await realpath(entry).catch(() => entry);
-  return within(resolved, repoRoot) ? join(worktree, relative(repoRoot, resolved)) : entry;
+  // Only links out of the dependency folder into the repository (workspaces) are retargeted.
+  if (!within(resolved, repoRoot) || within(resolved, source)) return entry;
+  const copy = join(worktree, relative(repoRoot, resolved));
+  // Untracked folders (a local build) have no copy in the worktree; keep the real entry.
+  return (await kind(copy)) === 'absent' ? entry : copy;
 }
 
 /**
