@@ -30,9 +30,14 @@ async function allTestFiles(opts: TestRunOptions): Promise<string[]> {
 }
 
 /** The adapter's variables, then the project's `test.env`; NODE_OPTIONS from both are kept, the project's first. */
-function testEnv(adapterEnv: Record<string, string>, projectEnv: Record<string, string>): Record<string, string> {
+function testEnv(
+  adapterEnv: Record<string, string>,
+  projectEnv: Record<string, string>,
+): Record<string, string> {
   const env = { ...adapterEnv, ...projectEnv };
-  const nodeOptions = [projectEnv.NODE_OPTIONS, adapterEnv.NODE_OPTIONS].filter((o) => o !== undefined && o !== '');
+  const nodeOptions = [projectEnv.NODE_OPTIONS, adapterEnv.NODE_OPTIONS].filter(
+    (o) => o !== undefined && o !== '',
+  );
   if (nodeOptions.length > 0) env.NODE_OPTIONS = nodeOptions.join(' ');
   return env;
 }
@@ -100,7 +105,8 @@ export async function runTests(opts: TestRunOptions): Promise<TestRun> {
       ? undefined
       : await worktreeReport(opts.worktree, spec.reportFile);
   // An empty pipe means the reporter never wrote: no report, exactly as a missing file was.
-  const reportText = rawReport === undefined || rawReport.length === 0 ? undefined : rawReport.toString('utf8');
+  const reportText =
+    rawReport === undefined || rawReport.length === 0 ? undefined : rawReport.toString('utf8');
   const report = adapter.parse(
     {
       argv,

@@ -1,5 +1,5 @@
-import { lstat, mkdir, readdir, readlink, realpath, rm, stat, symlink } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { lstat, mkdir, readdir, readFile, readlink, realpath, rm, stat, symlink } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** A host directory mounted read-only at the same path inside the sandbox. */
 export interface Bind {
@@ -73,7 +73,24 @@ async function linkTarget(source: string, name: string, repoRoot: string, worktr
   const entry = join(source, name);
   if ((await kind(entry)) !== 'link') return entry;
   const resolved = await realpath(entry).catch(() => entry);
-  return within(resolved, repoRoot) ? join(worktree, relative(repoRoot, resolved)) : entry;
+  // Only links out of the dependency folder into the repository (workspaces) are retargeted.
+  if (!within(resolved, repoRoot) || within(resolved, source)) return entry;
+  const copy = join(worktree, relative(repoRoot, resolved));
+  // Untracked folders (a local build) have no copy in the worktree; keep the real entry.
+  return (await kind(copy)) === 'absent' ? entry : copy;
+}
+
+/**
+ * A virtualenv's python is a link to its base interpreter (`home` in pyvenv.cfg); that
+ * installation must be visible too, or the venv's python is a dangling link in the sandbox.
+ */
+async function venvBase(venv: string): Promise<Bind | null> {
+  const cfg = await readFile(join(venv, 'pyvenv.cfg'), 'utf8').catch(() => '');
+  const home = /^home\s*=\s*(.+)$/m.exec(cfg)?.[1]?.trim();
+  if (home === undefined || !isAbsolute(home)) return null;
+  const prefix = await realpath(dirname(home)).catch(() => null);
+  if (prefix === null || prefix === '/' || within(prefix, '/usr')) return null;
+  return { from: prefix, to: prefix };
 }
 
 /**
@@ -103,8 +120,8 @@ async function syncFarm(farm: string, source: string, repoRoot: string, worktree
  * them or letting a run write to them. Each `node_modules` (root and workspace packages)
  * becomes a link farm: a real folder in the worktree holding one link per entry of the
  * user's folder (`.bin` included), with runner caches (`.cache`, `.vite`, `.vite-temp`) as
- * fresh writable folders; `.venv`, `venv` and `vendor/bundle` become one link. The real
- * folders are returned as `binds` to mount read-only in the sandbox so the links resolve
+ * fresh writable folders; `.venv`, `venv` and `vendor/bundle` become one link (and a
+ * virtualenv's base python installation is shown with it). The real folders are returned as `binds` to mount read-only in the sandbox so the links resolve
  * there. A dependency dir is made only where the worktree has the enclosing folder.
  */
 export async function prepareDependencies(repoRoot: string, worktree: string): Promise<DependencyView> {
@@ -135,6 +152,8 @@ export async function prepareDependencies(repoRoot: string, worktree: string): P
       }
       view.binds.push({ from: real, to: real });
       view.links.push(rel);
+      const base = name === 'node_modules' ? null : await venvBase(real);
+      if (base !== null && !view.binds.some((b) => b.from === base.from)) view.binds.push(base);
     }
   }
   farms.set(tree, made);

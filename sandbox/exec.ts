@@ -228,14 +228,26 @@ export async function execCommand(req: ExecRequest): Promise<ExecResult> {
     const mark = randomBytes(12).toString('hex');
     // Inside bwrap the pid namespace ends every process with the run; outside, the mark finds them.
     const marked: Record<string, string> = privateDir === null ? {} : { [RUN_MARK_VAR]: mark };
-    const env = { ...scrubEnv(process.env, home), ...QUIET, TMPDIR: privateDir ?? '/tmp', ...req.env, ...marked };
+    const env = {
+      ...scrubEnv(process.env, home),
+      ...QUIET,
+      TMPDIR: privateDir ?? '/tmp',
+      ...req.env,
+      ...marked,
+    };
     const node = sandboxed ? await execOnlyNode() : null;
     const hardened = node === null ? [] : [node];
     // bwrap itself needs only PATH: --clearenv empties the environment before the command starts.
     const target: Target = sandboxed
       ? {
           file: bwrapBinary(),
-          args: bwrapArgs({ argv: req.argv, cwd, env, writable, readOnlyBinds: [...readOnlyBinds, ...hardened] }),
+          args: bwrapArgs({
+            argv: req.argv,
+            cwd,
+            env,
+            writable,
+            readOnlyBinds: [...readOnlyBinds, ...hardened],
+          }),
           env: { PATH: process.env.PATH ?? '' },
         }
       : { file: req.argv[0] ?? '', args: req.argv.slice(1), env };

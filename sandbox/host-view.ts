@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { packageRoot } from '../src/paths.js';
@@ -69,9 +69,10 @@ function within(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
 }
 
-function existing(path: string): 'dir' | 'file' | 'link' | null {
+/** What is at `path`; `follow` looks through links (bwrap binds what a link points to). */
+function existing(path: string, follow = false): 'dir' | 'file' | 'link' | null {
   try {
-    const stats = lstatSync(path);
+    const stats = follow ? statSync(path) : lstatSync(path);
     return stats.isSymbolicLink() ? 'link' : stats.isDirectory() ? 'dir' : 'file';
   } catch {
     return null;
@@ -100,7 +101,7 @@ function toolTrees(home: string): string[] {
   const trees = new Set<string>();
   for (const entry of (process.env.PATH ?? '').split(':')) {
     const tree = pathTree(entry, home);
-    if (tree !== null && existing(tree) === 'dir') trees.add(tree);
+    if (tree !== null && existing(tree, true) === 'dir') trees.add(tree);
   }
   const nodePrefix = dirname(dirname(realpathSync(process.execPath)));
   if (!HOST_VIEW.system.some((dir) => within(nodePrefix, dir))) trees.add(nodePrefix);
@@ -124,7 +125,8 @@ export function hostView(): Mount[] {
   }
   for (const name of HOST_VIEW.etc) {
     const path = join('/etc', name);
-    if (existing(path) !== null) mounts.push({ kind: 'ro', path });
+    // A dangling link (resolv.conf into an absent /run) would make bwrap refuse to start.
+    if (existing(path, true) !== null) mounts.push({ kind: 'ro', path });
   }
   mounts.push({ kind: 'tmpfs', path: sandboxHome() });
   const home = homedir();

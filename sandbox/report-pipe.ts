@@ -29,7 +29,8 @@ export interface ReportPipe {
 export async function openReportPipe(privateDir: string, cap: number): Promise<ReportPipe> {
   const path = join(privateDir, 'report.fifo');
   const made = await execa('mkfifo', ['-m', '600', path], { reject: false });
-  if (made.exitCode !== 0) throw new SandboxError(`cannot create the report pipe: ${made.stderr || made.message}`);
+  if (made.exitCode !== 0)
+    throw new SandboxError(`cannot create the report pipe: ${made.stderr || made.message}`);
   // Opening the reading end first without blocking lets the writing end open at once.
   const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   const writeFd = openSync(path, constants.O_WRONLY);

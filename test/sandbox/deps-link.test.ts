@@ -74,6 +74,21 @@ describe('prepareDependencies', () => {
     expect(await readdir(join(farm, '.cache'))).toEqual([]);
   });
 
+  it('shows a virtualenv’s base python installation with the venv', async () => {
+    const repo = await tempDir('venv-repo');
+    const worktree = await tempDir('venv-wt');
+    const base = await tempDir('python-prefix', '/var/tmp');
+    await dirs(repo, ['.venv/bin']);
+    await dirs(base, ['bin']);
+    await writeFile(
+      join(repo, '.venv/pyvenv.cfg'),
+      `home = ${join(base, 'bin')}\ninclude-system-site-packages = false\n`,
+    );
+    const view = await prepareDependencies(repo, worktree);
+    expect(view.binds).toContainEqual({ from: base, to: base });
+    expect(view.links).toEqual(['.venv']);
+  });
+
   it('does nothing when the repository has no dependency dirs', async () => {
     expect(await prepareDependencies(await tempDir('empty-repo'), await tempDir('empty-wt'))).toEqual({
       binds: [],

@@ -36,8 +36,10 @@ describe.skipIf(!available)('runner caches in the sandbox (needs bubblewrap)', (
   it('vitest with a vitest.config.mts bundles its config into the worktree farm and passes', async () => {
     const { worktree, deps } = await project({
       'package.json': '{"type":"module"}',
-      'vitest.config.mts': "import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: {} });\n",
-      'test/a.test.js': "import { it, expect } from 'vitest';\nit('adds', () => { expect(1 + 1).toBe(2); });\n",
+      'vitest.config.mts':
+        "import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: {} });\n",
+      'test/a.test.js':
+        "import { it, expect } from 'vitest';\nit('adds', () => { expect(1 + 1).toBe(2); });\n",
     });
     const first = await run(worktree, deps.binds, { runner: 'vitest' });
     expect(first.exec.stderr).not.toMatch(/\.vite-temp|EROFS/);
@@ -61,6 +63,20 @@ describe.skipIf(!available)('runner caches in the sandbox (needs bubblewrap)', (
     expect(result.exec.stdout + result.exec.stderr).not.toMatch(/EROFS|ENOENT|\.cache/);
     expect(result.report.tests.map((t) => t.state)).toEqual(['passed']);
     expect(await readdir(join(worktree, 'node_modules/.cache'))).toContain('ava');
+  });
+
+  it('pytest through pyenv’s shims runs in the sandbox and writes its caches in the worktree', async () => {
+    const { worktree, deps } = await project({
+      'test_sum.py': 'def test_sum():\n    assert 1 + 1 == 2\n',
+    });
+    const result = await run(worktree, deps.binds, {
+      runner: 'junit',
+      command: ['python3', '-m', 'pytest', '-q', '--junitxml=.agentctl-junit.xml'],
+      junitReport: '.agentctl-junit.xml',
+    });
+    expect(result.exec.sandboxed).toBe(true);
+    expect(result.report.tests.map((t) => [t.name, t.state])).toEqual([['test_sum', 'passed']]);
+    expect(await readdir(worktree)).toContain('.pytest_cache');
   });
 
   it('project variables come from test.env, and agentctl adds no CI or colour variables', async () => {

@@ -73,10 +73,19 @@ beforeAll(async () => {
   const targets = [join(homedir(), '.gitconfig'), homeCanary, ...(cargoPlanted ? [cargoCanary] : [])];
   at = await runRepo({
     'package.json': '{"name":"victim"}\n',
-    'test/attack.test.js': attack(targets).replace(JSON.stringify(socketPathPlaceholder), JSON.stringify(socketPath)),
+    'test/attack.test.js': attack(targets).replace(
+      JSON.stringify(socketPathPlaceholder),
+      JSON.stringify(socketPath),
+    ),
   });
   // What CI checkouts keep: a token in the remote URL of the checkout's .git/config.
-  await git(at.repo, 'remote', 'add', 'origin', `https://x-access-token:token-git-${secret}@example.com/o/r.git`);
+  await git(
+    at.repo,
+    'remote',
+    'add',
+    'origin',
+    `https://x-access-token:token-git-${secret}@example.com/o/r.git`,
+  );
   process.env.NODE_OPTIONS = `--require ${evil}`;
 });
 
