@@ -1,6 +1,8 @@
 import type { ChangeStatus } from '../../gates/behavior-change.js';
 import { UsageError } from '../errors.js';
-import { fileInTree, gitAt } from '../git/repo.js';
+import { gitIn } from '../git/git-dir.js';
+import { gitDirOf } from '../git/objects.js';
+import { fileInTree } from '../git/repo.js';
 
 /** A file the pull request changed, with its contents on both sides where they were read. */
 export interface ChangedFile {
@@ -12,8 +14,8 @@ export interface ChangedFile {
 
 /** The commit a ref names, or a usage error (exit 2) that names the ref. */
 export async function resolveCommit(root: string, ref: string): Promise<string> {
-  const sha = await gitAt(root)
-    .raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
+  const gitDir = await gitDirOf(root);
+  const sha = await gitIn(gitDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
     .then((out) => out.trim())
     .catch(() => '');
   if (sha !== '') return sha;
@@ -26,7 +28,7 @@ export async function resolveCommit(root: string, ref: string): Promise<string> 
 /** Where head forked from base: a pull request's own changes are those since then. */
 export async function mergeBase(root: string, base: string, head: string): Promise<string> {
   try {
-    return (await gitAt(root).raw(['merge-base', base, head])).trim();
+    return (await gitIn(await gitDirOf(root), ['merge-base', base, head])).trim();
   } catch {
     throw new UsageError(`${base} and ${head} share no history.`, 'Pass a base that head was branched from.');
   }
@@ -44,7 +46,9 @@ export async function changedFiles(
   to: string,
   wantContent: (path: string) => boolean,
 ): Promise<ChangedFile[]> {
-  const out = await gitAt(root).raw(['diff', '--name-status', '--no-renames', '-z', from, to]);
+  // Two commits compared inside the object database: no worktree, attribute or external diff is consulted.
+  const args = ['diff-tree', '-r', '--name-status', '--no-renames', '--no-ext-diff', '--no-textconv', '-z'];
+  const out = await gitIn(await gitDirOf(root), [...args, from, to]);
   const parts = out.split('\0').filter((p) => p !== '');
   const files: ChangedFile[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {

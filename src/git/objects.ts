@@ -47,7 +47,12 @@ export async function readTree(gitDir: string, tree: string): Promise<TreeMap> {
 
 /** Contents of the given blobs, by sha, in one `cat-file --batch` call. */
 export async function readBlobs(gitDir: string, shas: Iterable<string>): Promise<Map<string, Buffer>> {
-  const wanted = [...new Set(shas)];
+  return readObjects(gitDir, shas, false);
+}
+
+/** Objects by name via `cat-file --batch`; with `onlyBlobs`, names that are missing or not blobs are left out. */
+async function readObjects(gitDir: string, names: Iterable<string>, onlyBlobs: boolean) {
+  const wanted = [...new Set(names)];
   const blobs = new Map<string, Buffer>();
   if (wanted.length === 0) return blobs;
   const out = await gitInBytes(gitDir, ['cat-file', '--batch'], {
@@ -56,11 +61,14 @@ export async function readBlobs(gitDir: string, shas: Iterable<string>): Promise
   let at = 0;
   for (const sha of wanted) {
     const eol = out.indexOf(10, at);
-    const header = out.subarray(at, eol).toString('latin1').split(' ');
-    if (header[1] === 'missing' || header.length < 3)
-      throw new GitError(`object ${sha} is missing from the repository`);
+    const header = out.subarray(at, eol).toString('utf8').split(' ');
+    if (header.at(-1) === 'missing' || header.at(-1) === 'ambiguous' || header.length < 3) {
+      if (!onlyBlobs) throw new GitError(`object ${sha} is missing from the repository`);
+      at = eol + 1;
+      continue;
+    }
     const size = Number(header[2]);
-    blobs.set(sha, out.subarray(eol + 1, eol + 1 + size));
+    if (!onlyBlobs || header[1] === 'blob') blobs.set(sha, out.subarray(eol + 1, eol + 1 + size));
     at = eol + 1 + size + 1;
   }
   return blobs;
@@ -68,6 +76,11 @@ export async function readBlobs(gitDir: string, shas: Iterable<string>): Promise
 
 /** Content of `path` in `tree`, or null when absent or not a file. */
 export async function blobAt(gitDir: string, tree: string, path: string): Promise<Buffer | null> {
+  // One object lookup by `<tree>:<path>`, unless the name would break cat-file's line protocol.
+  if (!/[\n\r]/.test(path)) {
+    const name = `${tree}:${path}`;
+    return (await readObjects(gitDir, [name], true)).get(name) ?? null;
+  }
   const entry = (await readTree(gitDir, tree)).get(path);
   if (entry === undefined || entry.mode === '160000') return null;
   return (await readBlobs(gitDir, [entry.sha])).get(entry.sha) ?? null;

@@ -72,7 +72,7 @@ export async function resumeRun(
   const worktree = join(await realpath(dirname(dir)), basename(dir));
   const ctx: RunContext = { ...saved, repoRoot: root, worktree, readOnlyBinds: [] };
 
-  const { run, entries } = await openRun(ctx, opts, true, folded.state.usage.wallMs);
+  const { run, entries } = await openRun(ctx, opts, folded.state.usage.wallMs);
   try {
     const again = foldJournal(entries);
     let { state, pending } = again;

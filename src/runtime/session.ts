@@ -76,7 +76,6 @@ export interface OpenRun {
 export async function openRun(
   ctx: RunContext,
   opts: SessionOptions,
-  existing: boolean,
   usedWallMs = 0,
 ): Promise<{ run: OpenRun; entries: Awaited<ReturnType<typeof JournalWriter.open>>['entries'] }> {
   await ensureAgentctlDir(ctx.repoRoot);
@@ -180,7 +179,7 @@ export async function startFix(
     },
   });
   opts.progress.entry(started);
-  const { run } = await openRun(ctx, opts, false);
+  const { run } = await openRun(ctx, opts);
   try {
     opts.progress.transitioned(first.state, first.state, { type: 'finished' });
     const outcome = await drive(first.state, first.effects, ctx, run.deps);

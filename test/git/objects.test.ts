@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { gitDirOf, readBlobs, readTree, treeOf, writeBlob, writeTree } from '../../src/git/objects.js';
+import { blobAt, gitDirOf, readBlobs, readTree, treeOf, writeBlob, writeTree } from '../../src/git/objects.js';
 
 async function repo(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'agentctl-objects-'));
@@ -29,5 +29,8 @@ describe('git objects through the real git dir only', () => {
     const blobs = await readBlobs(gitDir, [...back.values()].map((e) => e.sha));
     expect(blobs.get(blob)).toEqual(Buffer.from('x\r\n\0y'));
     expect(blobs.get(back.get('a.txt')!.sha)!.toString()).toBe('one\r\n');
+    expect(await blobAt(gitDir, tree, 'd/e f\tg')).toEqual(Buffer.from('x\r\n\0y'));
+    expect(await blobAt(gitDir, tree, 'd')).toBeNull();
+    expect(await blobAt(gitDir, tree, 'nope missing')).toBeNull();
   });
 });

@@ -78,7 +78,12 @@ describe('the committed tree is the tree agentctl built and tested', () => {
     expect(again.entries.map((e) => e.seq)).toEqual(r.journal.map((e) => e.seq));
     const text = await readFile(journalPath(r.repo, r.runId), 'utf8');
     expect(text.endsWith('\n')).toBe(true);
-    expect(text.split('\n').filter(Boolean).every((line) => JSON.parse(line) !== null)).toBe(true);
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => JSON.parse(line) !== null),
+    ).toBe(true);
     if (r.state.phase !== 'DONE') return;
     const files = await committedFiles(r.repo, r.state.commit.sha);
     expect(Object.keys(files)).not.toContain('test/zz-link.js');
