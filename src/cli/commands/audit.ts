@@ -7,26 +7,17 @@ import { foldJournal } from '../../runtime/fold.js';
 import { branchFor } from '../../runtime/commit.js';
 import type { CliIO } from '../io.js';
 
-// Unit and record separators: a commit message cannot contain them through `git commit -m`'s text.
-const FIELD = '\x1f';
-const RECORD = '\x1e';
-
 /** The commits on `agentctl/<run-id>` after the run's base, newest first; none when the branch is absent. */
 async function branchCommits(root: string, branch: string, base: string): Promise<BranchCommit[]> {
   if ((await resolveRef(root, `refs/heads/${branch}`)) === null) return [];
-  const out = await raw(root, [
-    'log',
-    `--format=%H${FIELD}%B${RECORD}`,
-    `${base}..refs/heads/${branch}`,
-    '--',
-  ]);
+  // NUL between commits: the one byte a commit message cannot hold, whatever a model wrote into it.
+  const out = await raw(root, ['log', '-z', '--format=%H%n%B', `${base}..refs/heads/${branch}`, '--']);
   return out
-    .split(RECORD)
-    .map((record) => record.replace(/^\n/, ''))
-    .filter((record) => record.includes(FIELD))
+    .split('\0')
+    .filter((record) => record.trim() !== '')
     .map((record) => {
-      const [sha = '', message = ''] = record.split(FIELD);
-      return { sha: sha.trim(), message };
+      const newline = record.indexOf('\n');
+      return { sha: record.slice(0, newline).trim(), message: record.slice(newline + 1) };
     });
 }
 
