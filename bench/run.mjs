@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: speed and memory goals, measured (never asserted in tests). Writes bench/results/latest.md.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +94,8 @@ async function gatedCycle() {
       progress: quiet,
     });
     const total = performance.now() - t;
+    if (r.state.phase !== 'DONE')
+      throw new Error(`the calc-node happy path ended ${r.state.phase}, not DONE: no gated-cycle figure`);
     const { entries } = await readJournal(journalPath(r.ctx.repoRoot, r.ctx.runId));
     const testMs = entries
       .filter((e) => e.type === 'test_report')
@@ -133,18 +135,33 @@ async function targetedVsFull() {
   const { runTests } = await dist('gates/run-tests.js');
   const { Config } = await dist('src/policy/config-schema.js');
   const config = Config.parse({ test: { runner: 'vitest' } });
-  const opts = { worktree: repo, config, isTestFile: (p) => p.startsWith('test/') };
-  const time = async (f) => {
+  // The link's target must be visible in the sandbox wherever agentctl is checked out (/tmp is private there).
+  const modules = await realpath(join(root, 'node_modules'));
+  const opts = {
+    worktree: repo,
+    config,
+    isTestFile: (p) => p.startsWith('test/'),
+    readOnlyBinds: [{ from: modules, to: modules }],
+  };
+  // A figure is printed only for runs that passed and collected exactly the tests asked for.
+  const time = async (f, expected) => {
     const t = performance.now();
-    await runTests({ ...opts, files: f });
-    return performance.now() - t;
+    const run = await runTests({ ...opts, files: f });
+    const ms = performance.now() - t;
+    const passed = run.report.tests.filter((x) => x.state === 'passed').length;
+    if (run.report.tests.length !== expected || passed !== expected || run.report.collectionErrors.length > 0)
+      throw new Error(
+        `vitest ran ${run.report.tests.length} test(s), ${passed} passed, expected ${expected}: no figure. ` +
+          `Output: ${run.report.outputTail.slice(-400)}`,
+      );
+    return ms;
   };
   const targeted = median([
-    await time(['test/t7.test.js']),
-    await time(['test/t7.test.js']),
-    await time(['test/t7.test.js']),
+    await time(['test/t7.test.js'], 1),
+    await time(['test/t7.test.js'], 1),
+    await time(['test/t7.test.js'], 1),
   ]);
-  const full = await time([]);
+  const full = await time([], 300);
   row(
     'targeted RED check (1 of 300 files)',
     ms(targeted),
@@ -161,21 +178,24 @@ async function worktreeSetup() {
   const repo = await genRepo('20k', files);
   await mkdir(join(repo, 'node_modules', 'dep'), { recursive: true });
   await writeFile(join(repo, 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n');
-  const { ensureWorktree, removeWorktree } = await dist('src/git/repo.js');
-  const { linkDependencies } = await dist('sandbox/deps-link.js');
-  const head = git(repo, 'rev-parse', 'HEAD').trim();
+  const { gitDirOf, treeOf, readTree, readBlobs } = await dist('src/git/objects.js');
+  const { syncTree } = await dist('sandbox/tree-sync.js');
+  const { prepareDependencies } = await dist('sandbox/deps-link.js');
   const wt = join(await mkdtemp(join(tmpdir(), 'agentctl-bench-wt-')), 'wt');
+  await mkdir(wt);
   let t = performance.now();
-  await ensureWorktree(repo, wt, head);
-  await linkDependencies(repo, wt);
+  const gitDir = await gitDirOf(repo);
+  const entries = await readTree(gitDir, await treeOf(gitDir, 'HEAD'));
+  await syncTree(wt, entries, (shas) => readBlobs(gitDir, shas), {});
+  await prepareDependencies(repo, wt);
   const worktree = performance.now() - t;
-  await removeWorktree(repo, wt);
+  await rm(dirname(wt), { recursive: true, force: true });
   const copyDir = join(await mkdtemp(join(tmpdir(), 'agentctl-bench-cp-')), 'copy');
   t = performance.now();
   await cp(repo, copyDir, { recursive: true });
   const copy = performance.now() - t;
   row(
-    'worktree + dependency links (20,000 files)',
+    'run directory written from the tree + dependency links (20,000 files)',
     ms(worktree),
     ms(copy),
     'baseline: plain recursive copy of the repo',
@@ -271,8 +291,18 @@ async function replFirstFrame() {
 }
 
 const started = performance.now();
-for (const step of [cliStart, gatedCycle, targetedVsFull, worktreeSetup, journal, replFirstFrame])
-  await step();
+// A step whose runs failed prints no figure: its row says why, and the bench exits 1.
+let failed = 0;
+for (const step of [cliStart, gatedCycle, targetedVsFull, worktreeSetup, journal, replFirstFrame]) {
+  try {
+    await step();
+  } catch (err) {
+    failed++;
+    const why = String(err?.message ?? err).split('\n')[0];
+    rows.push({ name: step.name, value: 'not measured', baseline: '', ratio: '', note: why.replaceAll('|', '/') });
+    console.error(`  ${step.name}: not measured: ${why}`);
+  }
+}
 const header = `# agentctl benchmarks\n\nMeasured ${new Date().toISOString()} on ${execFileSync('nproc').toString().trim()} cores, Node ${process.version}; each line is a median where it says so. Ratios are value ÷ baseline, measured in the same run.\n\n`;
 const table = [
   '| measure | value | baseline | ratio | notes |',
@@ -283,3 +313,4 @@ const md = `${header}${table}\n\nTotal bench time: ${((performance.now() - start
 await mkdir(join(root, 'bench', 'results'), { recursive: true });
 await writeFile(join(root, 'bench', 'results', 'latest.md'), md);
 process.stdout.write(md);
+if (failed > 0) process.exitCode = 1;
