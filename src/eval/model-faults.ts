@@ -36,7 +36,13 @@ export async function faultyModel(
   faults: readonly Fault[],
   config: Config,
   cwd: string,
-): Promise<{ model: ModelProvider; unused: () => number; close: () => Promise<void> }> {
+): Promise<{
+  model: ModelProvider;
+  unused: () => number;
+  /** Every request body the model was sent, as JSON text, for checks on what went over the wire. */
+  wire: () => string[];
+  close: () => Promise<void>;
+}> {
   const api = await startMockMessagesApi({ apiKey: 'eval' });
   cassette.turns.forEach((t, i) => {
     for (const f of faults.filter((x) => x.beforeTurn === i + 1)) api.enqueue(faultReply(f.fault, config));
@@ -46,5 +52,10 @@ export async function faultyModel(
     config,
     env: { ANTHROPIC_API_KEY: 'eval', ANTHROPIC_BASE_URL: api.url },
   });
-  return { model, unused: () => api.pending(), close: () => api.close() };
+  return {
+    model,
+    unused: () => api.pending(),
+    wire: () => api.requests.map((r) => JSON.stringify(r.body)),
+    close: () => api.close(),
+  };
 }

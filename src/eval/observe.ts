@@ -21,6 +21,8 @@ export interface Observed {
   commitTexts: Record<string, string>;
   /** `audit verify` checks that failed (hash chain, branch cross-check); empty when all hold. */
   auditFailures: string[];
+  /** What went over the wire to the model (loopback scenarios only): every string of every request. */
+  wire: string[] | null;
   /** A problem with the run itself: an exception, or a crash that did not happen. */
   error?: string;
 }

@@ -16,6 +16,7 @@ import {
   type Observed,
 } from './observe.js';
 import { faultyModel } from './model-faults.js';
+import { wireTexts } from './wire-checks.js';
 import { materializeRepo, plantCanary, scenarioConfig, substitute } from './repo-setup.js';
 import { sabotagedStartFix, type SabotageGate } from './sabotage.js';
 import { auditChecks } from '../cli/commands/audit.js';
@@ -82,6 +83,7 @@ export async function runScenario(loaded: LoadedScenario, sabotage?: SabotageGat
       commits: commit.commits,
       commitTexts: await committedTexts(repo, result.state, lacks),
       auditFailures: await auditFailures(repo, result.ctx.runId),
+      wire: faulty === null ? null : wireTexts(faulty.wire()),
       canaryChanges: changedKeys(before, await snapshotOutside(repo, canary)),
       strayProcesses: await processesUnder(worktree),
       ...(unmet !== null ? { error: unmet } : {}),
@@ -100,7 +102,9 @@ export async function runScenario(loaded: LoadedScenario, sabotage?: SabotageGat
 async function auditFailures(repo: string, runId: string): Promise<string[]> {
   try {
     const { entries } = await readJournal(journalPath(repo, runId));
-    return (await auditChecks(repo, runId, entries)).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+    return (await auditChecks(repo, runId, entries))
+      .filter((c) => !c.ok)
+      .map((c) => `${c.name}: ${c.detail}`);
   } catch (err) {
     return [`journal: ${(err as Error).message}`];
   }
@@ -118,6 +122,7 @@ function empty(): Observed {
     strayProcesses: [],
     commitTexts: {},
     auditFailures: [],
+    wire: null,
   };
 }
 

@@ -29,6 +29,15 @@ export const Expectation = z
       .optional()
       .describe('path → text the committed version of that file must not contain'),
     auditVerifies: z.literal(true).optional().describe('`agentctl audit verify` of the run passes'),
+    wireLacks: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('texts that must not appear in anything sent to the model (needs modelFaults, [] for none)'),
+    dataStaysData: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('a marker that may reach the model only inside a repository-data block (needs modelFaults)'),
   })
   .strict();
 export type Expectation = z.infer<typeof Expectation>;

@@ -1,4 +1,5 @@
 import type { Observed } from './observe.js';
+import { leakedSecrets, markersOutsideData } from './wire-checks.js';
 import type { Expectation } from './scenario.js';
 
 /** One comparison between what a scenario expects and what the run did. */
@@ -75,6 +76,28 @@ export function score(expect: Expectation, seen: Observed): Check[] {
     );
   }
   if (expect.auditVerifies === true)
-    add('auditVerifies', 'all checks hold', seen.auditFailures.join('; ') || 'all checks hold', seen.auditFailures.length === 0);
+    add(
+      'auditVerifies',
+      'all checks hold',
+      seen.auditFailures.join('; ') || 'all checks hold',
+      seen.auditFailures.length === 0,
+    );
+  if (expect.wireLacks !== undefined) {
+    const leaked =
+      seen.wire === null ? ['(no wire: set modelFaults)'] : leakedSecrets(seen.wire, expect.wireLacks);
+    add('wireLacks', 'none sent', leaked.join(', ').slice(0, 200) || 'none sent', leaked.length === 0);
+  }
+  if (expect.dataStaysData !== undefined) {
+    const outside =
+      seen.wire === null
+        ? ['(no wire: set modelFaults)']
+        : markersOutsideData(seen.wire, expect.dataStaysData);
+    add(
+      'dataStaysData',
+      'inside data blocks',
+      outside[0]?.slice(0, 200) ?? 'inside data blocks',
+      outside.length === 0,
+    );
+  }
   return checks;
 }
