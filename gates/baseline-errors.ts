@@ -19,19 +19,14 @@ export function errorSignature(e: Pick<CollectionError, 'file' | 'class' | 'mess
 /**
  * The collection errors of a run the baseline did not already have: an error the environment produced before
  * any change (a cache dir the runner cannot write, a file that never loaded) is never charged to a proposal.
- * The run-level error that stands for a report problem is never excused: such a run proves nothing.
+ * Callers judge a report problem (RunProblem) before this: such a run proves nothing, whatever the baseline had.
  */
 export function newErrors(
   errors: readonly CollectionError[],
   baseline: readonly BaselineError[] | undefined,
-  problem?: RunProblem,
 ): CollectionError[] {
   const before = new Set((baseline ?? []).map(errorSignature));
-  return errors.filter(
-    (e) =>
-      (problem !== undefined && e.file === '' && e.message === problem.message) ||
-      !before.has(errorSignature(e)),
-  );
+  return errors.filter((e) => !before.has(errorSignature(e)));
 }
 
 /** The problem of a run as text for a verdict: what went wrong, the command, and the runner's last words. */

@@ -104,7 +104,13 @@ async function assertionCounts(
   for (const file of files) {
     const source = await textInTree(ctx, tree, file);
     if (source === null) continue;
-    for (const test of analyzeTestSource(source, file)) counts[`${file} > ${test.name}`] = test.assertions;
+    for (const test of analyzeTestSource(source, file)) {
+      // Tests sharing a name are numbered ` #2`, ` #3` in source order, as the adapters number them.
+      const plain = `${file} > ${test.name}`;
+      let n = 1;
+      while ((n === 1 ? plain : `${plain} #${n}`) in counts) n++;
+      counts[n === 1 ? plain : `${plain} #${n}`] = test.assertions;
+    }
   }
   return counts;
 }

@@ -56,23 +56,30 @@ describe('no reporter flags in the tested process argv', () => {
 describe('tests that share a name stay apart, the same way on every run', () => {
   const projects: RunnerProject[] = [];
   afterAll(() => Promise.all(projects.map((p) => p.remove())));
+  const ASSERT = "import assert from 'node:assert/strict';";
   const SAME = (imports: string) => `${imports}
 describe('group', () => {
-  it('same', () => { expect(1).toBe(1); });
-  it('same', () => { expect(1).toBe(2); });
-  it('same', () => { expect(2).toBe(2); });
+  it('same', () => { assert.equal(1, 1); });
+  it('same', () => { assert.equal(1, 2); });
+  it('same', () => { assert.equal(2, 2); });
 });\n`;
 
   it.each([
-    ['vitest', "import { describe, expect, it } from 'vitest';", '{"type":"module"}'],
-    ['jest', '', '{}'],
-  ] as const)('%s', async (runner, imports, pkg) => {
+    ['vitest', `import { describe, it } from 'vitest';\n${ASSERT}`],
+    ['jest', `const assert = require('node:assert/strict');`],
+    ['mocha', ASSERT],
+    ['node', `import { describe, it } from 'node:test';\n${ASSERT}`],
+  ] as const)('%s', async (runner, imports) => {
+    const pkg = runner === 'jest' ? '{}' : '{"type":"module"}';
     const project = await runnerProject(adapterFor(runner), {
       'package.json': pkg,
       'test/same.test.js': SAME(imports),
     });
     projects.push(project);
-    const [first, second] = await Promise.all([project.run(['test/same.test.js']), project.run([])]);
+    const [first, second] = await Promise.all([
+      project.run(['test/same.test.js']),
+      project.run(['test/same.test.js']),
+    ]);
     const states = (r: typeof first) => r.report.tests.map((t) => [t.id, t.state]);
     expect(states(first)).toEqual([
       ['test/same.test.js > group > same', 'passed'],

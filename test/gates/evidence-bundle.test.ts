@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { RunState } from '../../src/core/state.js';
+import type { RunContext } from '../../src/runtime/context.js';
+import { renderEvidence } from '../../src/runtime/evidence-bundle.js';
+import { baseline, cacheError, t } from './gate-fixtures.js';
+
+const ctx = { runId: '20261202-120000-abcdef', task: 'fix add' } as RunContext;
+
+describe('evidence.md', () => {
+  it('lists the errors the baseline had outside tests, as the environment’s', () => {
+    const state = {
+      phase: 'AUTHOR_TEST',
+      attempts: 0,
+      maxAttempts: 3,
+      baseline: baseline([t('test/a.test.js > a', 'passed')], [cacheError('/w')]),
+      history: [],
+    } as unknown as RunState;
+    expect(renderEvidence(state, ctx)).toContain(
+      "Errors outside tests before the run (the environment's, held aside by the gates):\n\n- (run): unknown: EACCES: permission denied, mkdir '/w/node_modules/.cache/ava'\n",
+    );
+  });
+
+  it('quotes a runner’s output under a failed attempt as a text block', () => {
+    const state = {
+      phase: 'AUTHOR_TEST',
+      attempts: 1,
+      maxAttempts: 3,
+      baseline: null,
+      history: [
+        {
+          n: 1,
+          phase: 'VERIFY_RED',
+          kind: 'red_failed',
+          reason:
+            'the test run proves nothing: mocha wrote no test report; its output ends with:\nError: boom',
+        },
+      ],
+    } as unknown as RunState;
+    expect(renderEvidence(state, ctx)).toContain(
+      '## Attempt 1: red_failed in VERIFY_RED\n\nthe test run proves nothing: mocha wrote no test report; its output ends with:\n\n```text\nError: boom\n```\n',
+    );
+  });
+});
