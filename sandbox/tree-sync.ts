@@ -37,6 +37,8 @@ export interface SyncOptions {
 
 type HashKind = 'sha1' | 'sha256';
 
+const BATCH = 256;
+
 /** The git blob id of `content`, computed in-process (`blob <size>\0` + bytes). */
 export function blobHash(content: Uint8Array, kind: HashKind = 'sha1'): string {
   return createHash(kind).update(`blob ${content.length}\0`).update(content).digest('hex');
@@ -143,13 +145,17 @@ export async function syncTree(
     await symlinkSafe(root, link.path, link.target);
     changed.add(link.path);
   }
-  const blobs = await readBlobs(missing.filter(([, e]) => e.mode !== '160000').map(([, e]) => e.sha));
   let written = 0;
-  for (const [path, want] of missing) {
-    if (want.mode === '160000') await dirSafe(root, path);
-    else if (want.mode === '120000') await symlinkSafe(root, path, blobs.get(want.sha)!.toString('utf8'));
-    else await writeSafe(root, path, blobs.get(want.sha)!, want.mode === '100755' ? 0o755 : 0o644);
-    if (++written === 1) await opts.afterFirstWrite?.();
+  // Blobs are fetched a batch at a time, so a whole checkout never sits in memory at once.
+  for (let i = 0; i < missing.length; i += BATCH) {
+    const batch = missing.slice(i, i + BATCH);
+    const blobs = await readBlobs(batch.filter(([, e]) => e.mode !== '160000').map(([, e]) => e.sha));
+    for (const [path, want] of batch) {
+      if (want.mode === '160000') await dirSafe(root, path);
+      else if (want.mode === '120000') await symlinkSafe(root, path, blobs.get(want.sha)!.toString('utf8'));
+      else await writeSafe(root, path, blobs.get(want.sha)!, want.mode === '100755' ? 0o755 : 0o644);
+      if (++written === 1) await opts.afterFirstWrite?.();
+    }
   }
   return [...changed].sort();
 }

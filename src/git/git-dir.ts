@@ -54,6 +54,8 @@ async function call(gitDir: string, args: string[], opts: GitCallOptions, binary
     extendEnv: false,
     reject: false,
     stripFinalNewline: false,
+    // Blob batches can be large; the default 100 MB cap would fail a big checkout.
+    maxBuffer: 2 ** 30,
     ...(binary ? { encoding: 'buffer' as const } : {}),
     ...(opts.input !== undefined ? { input: opts.input } : {}),
   });

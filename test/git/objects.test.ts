@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { blobAt, gitDirOf, readBlobs, readTree, treeOf, writeBlob, writeTree } from '../../src/git/objects.js';
+import {
+  blobAt,
+  gitDirOf,
+  readBlobs,
+  readTree,
+  treeOf,
+  writeBlob,
+  writeTree,
+} from '../../src/git/objects.js';
 
 async function repo(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'agentctl-objects-'));
@@ -26,7 +34,10 @@ describe('git objects through the real git dir only', () => {
     const back = await readTree(gitDir, tree);
     expect([...back.keys()]).toEqual(['a.txt', 'd/e f\tg']);
     expect(back.get('d/e f\tg')).toEqual({ mode: '100755', sha: blob });
-    const blobs = await readBlobs(gitDir, [...back.values()].map((e) => e.sha));
+    const blobs = await readBlobs(
+      gitDir,
+      [...back.values()].map((e) => e.sha),
+    );
     expect(blobs.get(blob)).toEqual(Buffer.from('x\r\n\0y'));
     expect(blobs.get(back.get('a.txt')!.sha)!.toString()).toBe('one\r\n');
     expect(await blobAt(gitDir, tree, 'd/e f\tg')).toEqual(Buffer.from('x\r\n\0y'));
