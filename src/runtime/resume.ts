@@ -37,12 +37,9 @@ async function materialize(state: RunState, ctx: RunContext): Promise<void> {
     const read = (path: string) => readFile(join(ctx.worktree, path), 'utf8').catch(() => null);
     const resolved = await resolveUnifiedDiff(diff, read, 'resume');
     if (!resolved.ok) throw new InternalError(`cannot rebuild the worktree: ${resolved.message}`);
-    const applied = await applyChanges(
-      ctx.worktree,
-      resolved.changes,
-      ctx.config.paths,
-      { undoDir: join(ctx.runDir, 'undo') },
-    );
+    const applied = await applyChanges(ctx.worktree, resolved.changes, ctx.config.paths, {
+      undoDir: join(ctx.runDir, 'undo'),
+    });
     if (!applied.ok) throw new InternalError(`cannot rebuild the worktree: ${applied.message}`);
   }
 }
