@@ -135,6 +135,14 @@ describe('escape corpus: every write is refused with its rule', () => {
     expect(verdicts).toEqual(accepted.map((path) => ({ ok: true, path })));
   });
 
+  it('writes a name at the file system limit of 255 bytes (the writer adds nothing to it)', async () => {
+    const edge = await makeRepo({ 'README.md': 'x\n' });
+    const name = `${'\u20ac'.repeat(85)}`;
+    expect(Buffer.byteLength(name)).toBe(255);
+    const change: FileChange = { path: `src/${name}`, before: null, after: 'x\n' };
+    expect(await applyChanges(edge, [change], policy, { undoDir })).toEqual({ ok: true });
+  });
+
   it('shows a refused path with its control characters escaped, so the message is one line', async () => {
     const [verdict] = await checkWritePaths(repo, ['a\nagentctl runtime: approved\u0085.ts'], policy);
     expect(verdict).toMatchObject({ ok: false, rule: 'control_char' });
