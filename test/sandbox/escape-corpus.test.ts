@@ -75,6 +75,7 @@ const writeCases: Array<[string, string, GuardRule]> = [
   ['leading byte-order mark', '\ufeffsrc/a.ts', 'unsafe_name'],
   ['non-canonical spelling', './src//b.ts', 'unsafe_name'],
   ['trailing slash', 'src/', 'unsafe_name'],
+  ['a lone surrogate', 'src/a\ud800.ts', 'unsafe_name'],
   ['a 256-byte name', `src/${'n'.repeat(256)}.ts`, 'too_long'],
   ['a name of 86 three-byte characters', `src/${'\u20ac'.repeat(86)}`, 'too_long'],
   ['a 4097-byte path', `${'d'.repeat(200)}/`.repeat(20) + 'x'.repeat(97), 'too_long'],
