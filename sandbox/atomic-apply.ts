@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, realpath, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SandboxError } from '../src/errors.js';
 import { checkWritePaths, type GuardPolicy, type GuardRule } from './path-guard.js';
 import {
@@ -87,7 +87,8 @@ async function plan(rootReal: string, changes: FileChange[], policy: GuardPolicy
     if (change.before !== null && current?.bytes.toString('utf8') !== change.before) {
       return conflict(path, 'has different content than the change expects');
     }
-    const temp = `.${basename(path)}.agentctl-${nonce}.tmp`;
+    // Not derived from the file's name: a name at the file system's length limit leaves no room for a suffix.
+    const temp = `.agentctl-${nonce}-${i}.tmp`;
     const mode = current?.mode ?? null;
     files.push({ path, content: current?.bytes.toString('base64') ?? null, mode, temp });
     steps.push({ path, after: change.after, mode, temp });

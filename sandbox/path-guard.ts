@@ -49,6 +49,8 @@ function hasControl(text: string): boolean {
   }
   return false;
 }
+// Half of a UTF-16 pair on its own: UTF-8 encoding turns it into U+FFFD.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Linux's NAME_MAX and PATH_MAX, in bytes of the UTF-8 name.
 const MAX_SEGMENT_BYTES = 255;
 const MAX_PATH_BYTES = 4096;
@@ -95,6 +97,13 @@ function nameProblem(raw: string, segments: string[]): Refusal | null {
       raw,
       'unsafe_name',
       'a backslash in a name is altered by diff tools; use "/" between directories',
+    );
+  }
+  if (LONE_SURROGATE.test(raw)) {
+    return refuse(
+      raw,
+      'unsafe_name',
+      'the name is not valid Unicode, so it would be written under another name',
     );
   }
   if (raw.includes('"'))

@@ -75,6 +75,7 @@ const writeCases: Array<[string, string, GuardRule]> = [
   ['leading byte-order mark', '\ufeffsrc/a.ts', 'unsafe_name'],
   ['non-canonical spelling', './src//b.ts', 'unsafe_name'],
   ['trailing slash', 'src/', 'unsafe_name'],
+  ['a lone surrogate', 'src/a\ud800.ts', 'unsafe_name'],
   ['a 256-byte name', `src/${'n'.repeat(256)}.ts`, 'too_long'],
   ['a name of 86 three-byte characters', `src/${'\u20ac'.repeat(86)}`, 'too_long'],
   ['a 4097-byte path', `${'d'.repeat(200)}/`.repeat(20) + 'x'.repeat(97), 'too_long'],
@@ -133,6 +134,14 @@ describe('escape corpus: every write is refused with its rule', () => {
     ];
     const verdicts = await checkWritePaths(repo, accepted, policy);
     expect(verdicts).toEqual(accepted.map((path) => ({ ok: true, path })));
+  });
+
+  it('writes a name at the file system limit of 255 bytes (the writer adds nothing to it)', async () => {
+    const edge = await makeRepo({ 'README.md': 'x\n' });
+    const name = `${'\u20ac'.repeat(85)}`;
+    expect(Buffer.byteLength(name)).toBe(255);
+    const change: FileChange = { path: `src/${name}`, before: null, after: 'x\n' };
+    expect(await applyChanges(edge, [change], policy, { undoDir })).toEqual({ ok: true });
   });
 
   it('shows a refused path with its control characters escaped, so the message is one line', async () => {
