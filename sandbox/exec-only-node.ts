@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, chmod, copyFile, lstat, mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { execa } from 'execa';
 import type { Bind } from './deps-link.js';
 
 async function nodeOnPath(): Promise<string | null> {
@@ -40,7 +41,9 @@ async function build(): Promise<Bind | null> {
     await rename(partial, copy);
     await rm(partial, { force: true });
   }
-  return { from: copy, to: node };
+  // A noexec temp folder would make every sandboxed node fail to start: use the plain node then.
+  const runs = await execa(copy, ['-e', '0'], { reject: false, timeout: 15_000, stdin: 'ignore' });
+  return runs.exitCode === 0 ? { from: copy, to: node } : null;
 }
 
 let cached: Promise<Bind | null> | undefined;
@@ -50,7 +53,8 @@ let cached: Promise<Bind | null> | undefined;
  * The kernel marks a process running an unreadable program as not dumpable, and with
  * every capability dropped no other process of the same user may then open its
  * /proc/<pid>/fd or mem: a test worker cannot reach the runner's report pipe through
- * /proc/<ppid>/fd/3. Null when node is not on PATH or no private cache folder exists.
+ * /proc/<ppid>/fd/3. Null when node is not on PATH, no private cache folder exists, or
+ * the copy cannot run there.
  */
 export function execOnlyNode(): Promise<Bind | null> {
   cached ??= build().catch(() => null);
