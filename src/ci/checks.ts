@@ -278,5 +278,7 @@ export function buildVerdict(input: VerdictInput): CiVerdict {
     evidence: evidence.evidence,
     notes: [...new Set(warnings.filter((w): w is string => w !== undefined)), ...integrity.notes],
     runnerOutput: runProblems(input.runs).output,
+    sandboxed:
+      input.runs === null ? null : input.runs.baseFull.exec.sandboxed && input.runs.headFull.exec.sandboxed,
   };
 }

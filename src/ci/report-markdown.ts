@@ -22,6 +22,10 @@ export function renderMarkdown(v: CiVerdict): string {
   out.push(`## ${v.ok ? '✅ agentctl ci check passed' : '❌ agentctl ci check failed'}`, '');
   const fork = v.mergeBase === v.base ? '' : ` (merge base \`${v.mergeBase.slice(0, 12)}\`)`;
   out.push(`Base \`${v.base.slice(0, 12)}\`${fork} → head \`${v.head.slice(0, 12)}\``, '');
+  if (v.sandboxed === true)
+    out.push('Tests ran sandboxed (bubblewrap: an allowlisted view of the host, no network).', '');
+  if (v.sandboxed === false)
+    out.push('⚠️ Tests ran **without** a sandbox (bubblewrap is not available here).', '');
   out.push('| Check | Result | Details |', '| --- | --- | --- |');
   for (const c of v.checks) out.push(`| ${c.title} | ${MARK[c.status]} | ${cell(c.summary)} |`);
   if (v.findings.length > 0) {

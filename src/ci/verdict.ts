@@ -67,6 +67,8 @@ export interface CiVerdict {
   checks: CheckResult[];
   findings: Finding[];
   evidence: TestEvidence[];
+  /** Whether the suites ran inside bubblewrap; null when no suite ran. */
+  sandboxed?: boolean | null;
   /** Not failures: an unsandboxed run, test changes allowed by --allow-test-changes… */
   notes: string[];
   /** Suite runs that gave no usable report or collected no tests, with the tail of the runner's output. */

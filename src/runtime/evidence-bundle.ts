@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunState } from '../core/state.js';
 import type { RunContext } from './context.js';
+import { sandboxStatus, type SandboxMode } from '../../sandbox/exec.js';
 
 /** A verdict or reason as Markdown: its first line as prose, the rest (a runner's output) as a text block. */
 function prose(text: string): string[] {
@@ -10,9 +11,13 @@ function prose(text: string): string[] {
   return [head, '', '```text', ...rest.map((l) => l.replace(/```/g, "'''")), '```'];
 }
 
-/** Renders the run's evidence as Markdown: the test, its RED failure, and each attempt's diff and verdict. */
-export function renderEvidence(state: RunState, ctx: RunContext): string {
+/**
+ * Renders the run's evidence as Markdown: where the tests ran, the test, its RED failure, and each attempt's diff
+ * and verdict. `isolation` says how the test commands were isolated (see {@link isolationLine}).
+ */
+export function renderEvidence(state: RunState, ctx: RunContext, isolation?: string): string {
   const out: string[] = [`# agentctl run ${ctx.runId}: ${state.phase}`, '', `Task: ${ctx.task}`, ''];
+  if (isolation !== undefined) out.push(`Sandbox: ${isolation}`, '');
   if ('reason' in state) out.push(...prose(`Outcome: ${state.reason}`), '');
   out.push(`Attempts: ${state.attempts} of ${state.maxAttempts}`, '');
   if (state.baseline !== null) {
@@ -58,11 +63,20 @@ export function renderEvidence(state: RunState, ctx: RunContext): string {
   return out.join('\n');
 }
 
+/** How test commands run under `mode` on this machine, in one line for the evidence. */
+export async function isolationLine(mode: SandboxMode): Promise<string> {
+  if (mode === 'off') return 'off (sandbox.mode "off"): tests ran without isolation';
+  const status = await sandboxStatus();
+  if (status.available)
+    return `bubblewrap (sandbox.mode "${mode}"): tests saw an allowlisted view of the host, no network`;
+  return `NOT isolated (sandbox.mode "${mode}"): ${status.reason ?? 'bubblewrap is not available'}`;
+}
+
 /** Writes evidence.md and the final state into the run directory; returns the Markdown's path. */
 export async function saveEvidence(state: RunState, ctx: RunContext): Promise<string> {
   await mkdir(ctx.runDir, { recursive: true });
   const file = join(ctx.runDir, 'evidence.md');
-  await writeFile(file, renderEvidence(state, ctx));
+  await writeFile(file, renderEvidence(state, ctx, await isolationLine(ctx.config.sandbox.mode)));
   await writeFile(join(ctx.runDir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
   return file;
 }
