@@ -78,6 +78,49 @@ export function categorize(path: string, kindOf: (path: string) => PathKind): Ch
   return 'production';
 }
 
+/**
+ * package.json fields that describe the package without changing what it installs or runs. Anything else
+ * (dependencies, main, exports, bin, type, engines, scripts, an unknown field) counts as a behavior change.
+ */
+const PACKAGE_METADATA = new Set([
+  'version',
+  'description',
+  'keywords',
+  'homepage',
+  'bugs',
+  'repository',
+  'funding',
+  'author',
+  'contributors',
+  'maintainers',
+  'license',
+  'private',
+  'publishConfig',
+  'files',
+  'xo',
+  'prettier',
+  'eslintConfig',
+]);
+
+/** True when two package.json texts differ only in metadata fields (both must parse as objects). */
+function onlyMetadataChanged(before: string | null, after: string | null): boolean {
+  const parse = (text: string | null): Record<string, unknown> | null => {
+    try {
+      const value = JSON.parse(text ?? '') as unknown;
+      return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : null;
+    } catch {
+      return null;
+    }
+  };
+  const a = parse(before);
+  const b = parse(after);
+  if (a === null || b === null) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => PACKAGE_METADATA.has(k) || JSON.stringify(a[k]) === JSON.stringify(b[k]));
+}
+
 /** Judges one changed file; `before`/`after` are its contents on base and head (null when absent). */
 export function classifyChange(
   change: { path: string; status: ChangeStatus; before: string | null; after: string | null },
@@ -107,6 +150,8 @@ export function classifyChange(
           : 'test configuration always counts as a behavior change',
       );
     case 'dependency':
+      if (baseName(change.path) === 'package.json' && onlyMetadataChanged(change.before, change.after))
+        return judged(false, 'package metadata only (version, description, keywords, links…)');
       return judged(true, 'dependency manifests and lockfiles always count as a behavior change');
     case 'production':
       break;

@@ -87,3 +87,32 @@ describe('classifyChange', () => {
     expect(change('test/a.test.js', 'a', 'b').behaviorChanging).toBe(false);
   });
 });
+
+describe('package.json metadata', () => {
+  const kindOf = () => 'production' as const;
+  const judge = (before: object, after: object) =>
+    classifyChange(
+      {
+        path: 'package.json',
+        status: 'modified',
+        before: JSON.stringify(before),
+        after: JSON.stringify(after),
+      },
+      kindOf,
+    );
+
+  it('a version bump or new funding link changes no behavior', () => {
+    expect(judge({ name: 'x', version: '1.0.0' }, { name: 'x', version: '1.0.1' }).behaviorChanging).toBe(
+      false,
+    );
+    expect(judge({ name: 'x' }, { name: 'x', funding: 'https://example.invalid' }).behaviorChanging).toBe(
+      false,
+    );
+  });
+
+  it('dependencies, entry points and unknown fields still count', () => {
+    expect(judge({ dependencies: { a: '1' } }, { dependencies: { a: '2' } }).behaviorChanging).toBe(true);
+    expect(judge({ main: 'a.js' }, { main: 'b.js' }).behaviorChanging).toBe(true);
+    expect(judge({ version: '1.0.0' }, { version: '1.0.1', somethingNew: true }).behaviorChanging).toBe(true);
+  });
+});
