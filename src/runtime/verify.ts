@@ -1,7 +1,8 @@
 import type { RunEvent } from '../core/events.js';
 import type { LockRecord, PatchRef } from '../core/evidence.js';
 import type { TestReport } from '../core/report.js';
-import { analyzeTestSource } from '../../gates/assertion-count.js';
+import { declaredCounts } from '../ci/red-judge.js';
+import { declaredTests, type DeclaredTest } from '../ci/test-diff.js';
 import { testConfigPart } from '../../gates/lock-scope.js';
 import { evaluateGreen } from '../../gates/green-gate.js';
 import { evaluateRed } from '../../gates/red-gate.js';
@@ -94,25 +95,25 @@ export async function runAndRecord(
   return { report: run.report, sha };
 }
 
-/** Assertion counts per test id for the given test files, read from their source in `tree`. */
+/**
+ * Assertion counts for the tests of `files` in `tree`, by the ids a report gives them: declared tests by name
+ * (repeated names numbered as the adapters number them), and titles computed from data (a loop, test.each) by
+ * the declaration whose title pattern they match. The same lookup serves `ci check`.
+ */
 async function assertionCounts(
   ctx: RunContext,
   tree: string,
   files: readonly string[],
+  ids: readonly string[],
 ): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
+  const declared = new Map<string, DeclaredTest>();
   for (const file of files) {
     const source = await textInTree(ctx, tree, file);
     if (source === null) continue;
-    for (const test of analyzeTestSource(source, file)) {
-      // Tests sharing a name are numbered ` #2`, ` #3` in source order, as the adapters number them.
-      const plain = `${file} > ${test.name}`;
-      let n = 1;
-      while ((n === 1 ? plain : `${plain} #${n}`) in counts) n++;
-      counts[n === 1 ? plain : `${plain} #${n}`] = test.assertions;
-    }
+    for (const test of declaredTests(source, file)) declared.set(test.id, test);
   }
-  return counts;
+  const counts = declaredCounts(declared);
+  return Object.fromEntries(ids.map((id) => [id, counts.of(id)]));
 }
 
 /** RED: run only the patched test files on unchanged production code and judge the failure. */
@@ -126,7 +127,12 @@ export async function verifyRed(
   const files = patch.files.filter((f) => deps.classify(f) === 'test');
   const tree = patchTree(patch);
   const { report, sha } = await runAndRecord(ctx, deps, files, 'VERIFY_RED', memory, tree);
-  const assertions = await assertionCounts(ctx, tree, files);
+  const assertions = await assertionCounts(
+    ctx,
+    tree,
+    files,
+    report.tests.map((t) => t.id),
+  );
   let verdict = evaluateRed({ baseline, report, reportSha: sha, patchedFiles: files, assertions });
   let inputs: Record<string, unknown> = { reportSha: sha, patchedFiles: files, assertions };
   if (!verdict.ok && verdict.reason === 'wrong_reason') {
@@ -207,6 +213,7 @@ export async function lockTests(
     ctx,
     tree,
     patch.files.filter((f) => deps.classify(f) === 'test'),
+    newTestIds,
   );
   const lock: LockRecord = {
     hashes,

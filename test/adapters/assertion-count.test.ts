@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { declaredCounts } from '../../src/ci/red-judge.js';
+import { declaredTests } from '../../src/ci/test-diff.js';
 import { analyzeTestSource } from '../../gates/assertion-count.js';
 
 const byName = (source: string, file = 'a.test.ts') =>
@@ -92,5 +94,25 @@ it('named', checks);
 it('arrow', more);`);
     expect(tests['named']?.assertions).toBe(1);
     expect(tests['arrow']?.assertions).toBe(2);
+  });
+});
+
+describe('titles computed from data', () => {
+  it('a title concatenated from a table row matches the titles the runner prints', () => {
+    const source = [
+      "import { describe, expect, test } from 'vitest';",
+      "const rows = [{ base: '/a', input: '/b', out: '/a/b' }];",
+      "describe('withBase', () => {",
+      '  for (const t of rows) {',
+      "    test(JSON.stringify(t.base) + ' + ' + JSON.stringify(t.input), () => {",
+      '      expect(t.out).toBe(t.out);',
+      '    });',
+      '  }',
+      '});',
+    ].join('\n');
+    const declared = new Map(declaredTests(source, 'test/base.test.ts').map((t) => [t.id, t]));
+    const counts = declaredCounts(declared);
+    expect(counts.of('test/base.test.ts > withBase > "/a" + "/b"')).toBe(1);
+    expect(counts.of('test/base.test.ts > other > "/a" + "/b"')).toBe(0);
   });
 });
