@@ -1,4 +1,5 @@
 import type * as TS from 'typescript';
+import { analyzePythonTests } from './python-tests.js';
 import { typescript } from './typescript-lazy.js';
 
 // Loaded on first use: see typescript-lazy.ts.
@@ -244,6 +245,7 @@ function scriptKind(fileName: string): TS.ScriptKind {
  * assertion calls in its body: expect(…) chains, assert(…)/assert.*(…), t.is/t.deepEqual/… and `should`.
  */
 export function analyzeTestSource(source: string, fileName: string): StaticTest[] {
+  if (/\.py$/.test(fileName)) return analyzePythonTests(source);
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, scriptKind(fileName));
   const analyzer = new Analyzer(sf);
   analyzer.visit(sf, [], 'none', new Set());

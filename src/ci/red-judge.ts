@@ -24,6 +24,9 @@ export function declaredCounts(head: ReadonlyMap<string, DeclaredTest>): Declare
     of(id) {
       const exact = head.get(id);
       if (exact !== undefined) return exact.assertions;
+      // A parametrized pytest test is reported once per parameter set: `test_area[2-3]`.
+      const unparametrized = head.get(id.replace(/\[[^\]]*\]$/, ''));
+      if (unparametrized !== undefined) return unparametrized.assertions;
       const file = id.split(' > ')[0]!;
       const match = list.find((t) => t.file === file && titlePattern(t.id).test(id));
       return match?.assertions ?? 0;

@@ -1,5 +1,6 @@
 import type * as TS from 'typescript';
 import { analyzeTestSource, type StaticTest } from '../../gates/assertion-count.js';
+import { pythonTestText } from '../../gates/python-tests.js';
 import { nodeSyntax, parseSource } from '../../gates/behavior-change.js';
 import { typescript } from '../../gates/typescript-lazy.js';
 import type { ChangedFile } from './git-changes.js';
@@ -43,6 +44,7 @@ function callsByLine(
 export function declaredTests(source: string, file: string): DeclaredTest[] {
   const tests = analyzeTestSource(source, file);
   if (tests.length === 0) return [];
+  if (/\.py$/.test(file)) return pythonDeclared(tests, source, file);
   const sf = parseSource(source, file);
   const calls = callsByLine(sf, typescript().isCallExpression);
   const seen = new Map<number, number>();
@@ -62,6 +64,16 @@ export function declaredTests(source: string, file: string): DeclaredTest[] {
       syntax: call ? nodeSyntax(call) : `line ${test.line}`,
     };
   });
+}
+
+/** Python tests: ids as the JUnit adapter gives them, and each test's own text as its syntax. */
+function pythonDeclared(tests: StaticTest[], source: string, file: string): DeclaredTest[] {
+  return tests.map((test) => ({
+    ...test,
+    id: `${file} > ${test.name}`,
+    file,
+    syntax: pythonTestText(source, test.line),
+  }));
 }
 
 function byId(files: readonly ChangedFile[], side: 'before' | 'after'): Map<string, DeclaredTest> {
