@@ -33,7 +33,8 @@ export interface SuiteRuns {
   judged: BaseJudgement[];
 }
 
-const JS_TS = /\.[cm]?[jt]sx?$/;
+/** Sources whose tests agentctl reads (JS/TS through the TypeScript parser, Python by pytest's rules). */
+const READABLE = /\.(?:[cm]?[jt]sx?|py)$/;
 
 /** The base commit's policy, so a pull request cannot loosen what counts as a test; else the checkout's. */
 async function ciConfig(root: string, fork: string): Promise<Config> {
@@ -134,11 +135,11 @@ export async function runCiCheck(opts: CiCheckOptions): Promise<CiVerdict> {
     root,
     fork,
     head,
-    (p) => JS_TS.test(p) || testConfigPart(p, null) !== null,
+    (p) => READABLE.test(p) || testConfigPart(p, null) !== null,
   );
   const changes = files.map((f) => classifyChange(f, kindOf));
   const of = (category: string) => files.filter((_, i) => changes[i]!.category === category);
-  const diff = diffTests(of('test').filter((f) => JS_TS.test(f.path)));
+  const diff = diffTests(of('test').filter((f) => READABLE.test(f.path)));
   const codeChanged = changes.some((c) => c.category !== 'non_code');
   const runs = codeChanged
     ? await runSides({
