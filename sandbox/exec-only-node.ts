@@ -42,7 +42,14 @@ async function build(): Promise<Bind | null> {
     await rm(partial, { force: true });
   }
   // A noexec temp folder would make every sandboxed node fail to start: use the plain node then.
-  const runs = await execa(copy, ['-e', '0'], { reject: false, timeout: 15_000, stdin: 'ignore' });
+  const runs = await execa(copy, ['-e', '0'], {
+    reject: false,
+    timeout: 15_000,
+    stdin: 'ignore',
+    // The probe runs nothing of agentctl's environment (NODE_OPTIONS could --require anything).
+    extendEnv: false,
+    env: { PATH: process.env.PATH ?? '' },
+  });
   return runs.exitCode === 0 ? { from: copy, to: node } : null;
 }
 
