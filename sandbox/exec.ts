@@ -226,8 +226,9 @@ export async function execCommand(req: ExecRequest): Promise<ExecResult> {
     const home = privateDir === null ? sandboxHome() : join(privateDir, 'home');
     if (privateDir !== null) await mkdir(home);
     const mark = randomBytes(12).toString('hex');
-    // Inside bwrap the pid namespace ends every process with the run; outside, the mark finds them.
-    const marked: Record<string, string> = privateDir === null ? {} : { [RUN_MARK_VAR]: mark };
+    // Inside bwrap the pid namespace ends every process with the run, but the kernel does so asynchronously; the
+    // mark finds what is still alive when the command returns, and outside bwrap it finds escaped daemons.
+    const marked: Record<string, string> = { [RUN_MARK_VAR]: mark };
     const env = {
       ...scrubEnv(process.env, home),
       ...QUIET,
@@ -251,7 +252,7 @@ export async function execCommand(req: ExecRequest): Promise<ExecResult> {
           env: { PATH: process.env.PATH ?? '' },
         }
       : { file: req.argv[0] ?? '', args: req.argv.slice(1), env };
-    const sweep = sandboxed ? killTree : (pid: number) => killRun(pid, mark);
+    const sweep = (pid: number) => killRun(pid, mark);
     const pipeDir = req.reportPipe === true ? await mkdtemp(join(tmpdir(), 'agentctl-pipe-')) : null;
     let run: Awaited<ReturnType<typeof spawnCapped>>;
     try {
