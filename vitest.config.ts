@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    exclude: ['node_modules', 'dist', 'fixtures'],
+    // test/slow: long sweeps run by `npm run test:slow` (vitest.slow.config.ts) after `npm test` in .ci/run.
+    exclude: ['node_modules', 'dist', 'fixtures', 'test/slow/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

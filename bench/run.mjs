@@ -299,7 +299,13 @@ for (const step of [cliStart, gatedCycle, targetedVsFull, worktreeSetup, journal
   } catch (err) {
     failed++;
     const why = String(err?.message ?? err).split('\n')[0];
-    rows.push({ name: step.name, value: 'not measured', baseline: '', ratio: '', note: why.replaceAll('|', '/') });
+    rows.push({
+      name: step.name,
+      value: 'not measured',
+      baseline: '',
+      ratio: '',
+      note: why.replaceAll('|', '/'),
+    });
     console.error(`  ${step.name}: not measured: ${why}`);
   }
 }

@@ -45,7 +45,16 @@ export async function openScratch(root: string, sha: string, label: string): Pro
   // Runners print real paths; the directory must be named the same way for report paths to match.
   const dir = await realpath(path);
   const gitDir = await gitDirOf(root);
-  const scratch: Scratch = { root, dir, sha, gitDir, tree: await treeOf(gitDir, sha), binds: [], skip: [], links: [] };
+  const scratch: Scratch = {
+    root,
+    dir,
+    sha,
+    gitDir,
+    tree: await treeOf(gitDir, sha),
+    binds: [],
+    skip: [],
+    links: [],
+  };
   await restore(scratch);
   const view = await prepareDependencies(root, dir);
   scratch.binds = view.binds;

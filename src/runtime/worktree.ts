@@ -99,7 +99,14 @@ export async function syncWorktree(
 /** The dependency links the worktree must hold (link farms aside: the sandbox resets those before every run). */
 async function ownLinks(ctx: RunContext): Promise<OwnLink[]> {
   const links = await dependencyLinksIn(ctx.repoRoot, ctx.depLinks);
-  const dirs = await Promise.all(links.map((l) => stat(l.target).then((st) => st.isDirectory(), () => false)));
+  const dirs = await Promise.all(
+    links.map((l) =>
+      stat(l.target).then(
+        (st) => st.isDirectory(),
+        () => false,
+      ),
+    ),
+  );
   return links.filter((_, i) => dirs[i]);
 }
 
