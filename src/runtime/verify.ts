@@ -144,6 +144,16 @@ export async function verifyRed(
       const names = stubbed.symbols.map((s) => `${s.module}#${s.name}`);
       deps.progress.note(`stubbed ${names.join(', ')} on unchanged production code and ran the tests again`);
       const stubInfo = { ids: stubbed.ids, names };
+      // A file that failed to load reported no tests the first time; count the ones the stubbed run found.
+      Object.assign(
+        assertions,
+        await assertionCounts(
+          ctx,
+          tree,
+          files,
+          stubbed.report.tests.map((t) => t.id),
+        ),
+      );
       verdict = evaluateRed({
         baseline,
         report: stubbed.report,
