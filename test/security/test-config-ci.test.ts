@@ -9,7 +9,7 @@ import {
   prRepo,
   useScratchCache,
   type PrRepo,
-} from './pr-repo.js';
+} from '../ci/pr-repo.js';
 
 const explain = (v: CiVerdict) => JSON.stringify({ checks: v.checks, findings: v.findings }, null, 1);
 const categoryOf = (v: CiVerdict, path: string) => v.changes.find((c) => c.path === path)?.category;
