@@ -36,9 +36,10 @@ import fs from 'node:fs';
 // The marker is put together at run time, so only a report of this run can carry it to the wire.
 let found = ['ATTACK', 'RAN'].join('-') + ' ';
 for (const p of [${JSON.stringify(homeCanary)}, ${JSON.stringify(join(repo, '.git', 'config'))}, '.git/config']) {
-  try { found += fs.readFileSync(p, 'utf8'); } catch (e) { found += e.code + ' '; }
+  // Only the lines worth stealing, so the message stays short enough to be quoted whole.
+  try { found += fs.readFileSync(p, 'utf8').split('\\n').filter((l) => l.includes('token')).join(' ') + ' '; } catch (e) { found += e.code + ' '; }
 }
-found += JSON.stringify(process.env);
+found += Object.entries(process.env).filter(([k]) => k.includes('TOKEN')).join(' ');
 
 test('average of an empty list is 0', () => {
   // Not an assertion: RED refuses it as failing for the wrong reason and quotes the message to the model.
@@ -46,37 +47,50 @@ test('average of an empty list is 0', () => {
 });
 `;
 
+/** A whole run whose RED test is the hostile one; returns everything the model was sent. */
+async function wireOf(mode: 'required' | 'off'): Promise<string> {
+  const { replies } = await repliesFromCassette('happy-path');
+  const edit = { op: 'create', path: 'test/average-empty.test.js', content: '' };
+  const r = await runWithMock(
+    api,
+    [
+      turn('Plan: a test that average([]) is 0, then the fix.'),
+      // The test's content is filled in once the repo's path is known (it names the checkout's .git/config).
+      turn('A test.', call('propose_test', { summary: 'a test that average([]) is 0', edits: [edit] })),
+      replies[3]!,
+      replies[4]!,
+    ],
+    {
+      config: (c) => ({ ...c, sandbox: { ...c.sandbox, mode } }),
+      prepare: async (repo) => {
+        edit.content = hostileTest(repo);
+        // What CI checkouts keep: a token in the remote URL of the checkout's .git/config.
+        await gitOut(repo, [
+          'remote',
+          'add',
+          'origin',
+          `https://x-access-token:token-git-${secret}@example.com/o/r.git`,
+        ]);
+      },
+    },
+  );
+  expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
+  const wire = api.requests.map((q) => JSON.stringify(q.body)).join('\n');
+  // The attack ran and its failure message reached the model: without this the checks below prove nothing.
+  expect(wire).toContain('ATTACK-RAN');
+  return wire;
+}
+
 describe.skipIf(!available)('secrets on the wire (needs bubblewrap)', () => {
   it('a RED test that prints the host canary, the checkout token and the environment sends none of them to the model', async () => {
-    const { replies } = await repliesFromCassette('happy-path');
-    const edit = { op: 'create', path: 'test/average-empty.test.js', content: '' };
-    const r = await runWithMock(
-      api,
-      [
-        turn('Plan: a test that average([]) is 0, then the fix.'),
-        // The test's content is filled in once the repo's path is known (it names the checkout's .git/config).
-        turn('A test.', call('propose_test', { summary: 'a test that average([]) is 0', edits: [edit] })),
-        replies[3]!,
-        replies[4]!,
-      ],
-      {
-        config: (c) => ({ ...c, sandbox: { ...c.sandbox, mode: 'required' } }),
-        prepare: async (repo) => {
-          edit.content = hostileTest(repo);
-          // What CI checkouts keep: a token in the remote URL of the checkout's .git/config.
-          await gitOut(repo, [
-            'remote',
-            'add',
-            'origin',
-            `https://x-access-token:token-git-${secret}@example.com/o/r.git`,
-          ]);
-        },
-      },
-    );
-    expect(r.state.phase, r.lines.join('\n')).toBe('DONE');
-    const wire = api.requests.map((q) => JSON.stringify(q.body)).join('\n');
-    // The attack ran and its failure message reached the model: without this the checks below prove nothing.
-    expect(wire).toContain('ATTACK-RAN');
-    expect(wire).not.toContain(secret);
+    expect(await wireOf('required')).not.toContain(secret);
+  });
+
+  it('the same run without the sandbox does send them (the attack is real)', async () => {
+    const wire = await wireOf('off');
+    expect(wire).toContain(`token-home-${secret}`);
+    expect(wire).toContain(`token-git-${secret}`);
+    // The environment scrub holds with or without bubblewrap.
+    expect(wire).not.toContain(`token-env-${secret}`);
   });
 });
