@@ -134,7 +134,8 @@ async function targetedVsFull() {
   await symlink(join(root, 'node_modules'), join(repo, 'node_modules'), 'dir');
   const { runTests } = await dist('gates/run-tests.js');
   const { Config } = await dist('src/policy/config-schema.js');
-  const config = Config.parse({ test: { runner: 'vitest' } });
+  // A slow machine must not turn the 300-file suite into a timeout: the figure is what is measured, not a limit.
+  const config = Config.parse({ test: { runner: 'vitest', timeoutMs: 1_800_000 } });
   // The link's target must be visible in the sandbox wherever agentctl is checked out (/tmp is private there).
   const modules = await realpath(join(root, 'node_modules'));
   const opts = {
@@ -149,6 +150,7 @@ async function targetedVsFull() {
     const run = await runTests({ ...opts, files: f });
     const ms = performance.now() - t;
     const passed = run.report.tests.filter((x) => x.state === 'passed').length;
+    if (run.exec.timedOut) throw new Error(`vitest timed out after ${Math.round(ms)} ms: no figure.`);
     if (run.report.tests.length !== expected || passed !== expected || run.report.collectionErrors.length > 0)
       throw new Error(
         `vitest ran ${run.report.tests.length} test(s), ${passed} passed, expected ${expected}: no figure. ` +
