@@ -1,4 +1,4 @@
-import { access, constants, readFile, rm } from 'node:fs/promises';
+import { access, constants, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { TestReport } from '../src/core/report.js';
 import type { Config } from '../src/policy/config-schema.js';
@@ -6,7 +6,7 @@ import { resetRunnerCaches } from '../sandbox/deps-link.js';
 import { execCommand, REPORT_PATH, type ExecResult } from '../sandbox/exec.js';
 import { listWorktreeFiles } from '../sandbox/tree-sync.js';
 import { adapterFor } from './adapters/index.js';
-import { joinRuns, type PartRun } from './runners/suite-report.js';
+import { joinRuns, unrunnablePart, type PartRun } from './runners/suite-report.js';
 import { filesByPart, pathInPart, repoPathOf, suiteParts, type SuitePart } from './runners/suite.js';
 
 export interface TestRunOptions {
@@ -104,6 +104,21 @@ export async function runTests(opts: TestRunOptions): Promise<TestRun> {
   return joinRuns(runs, orphans);
 }
 
+/**
+ * A package folder as a real directory inside the worktree, or null: tested code may have replaced it with a
+ * link, and the sandbox mounts the working directory writable.
+ */
+async function packageFolder(worktree: string, dir: string): Promise<string | null> {
+  const root = await realpath(worktree);
+  const path = join(root, dir);
+  const real = await realpath(path).catch(() => null);
+  const isDir = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  return real === path && isDir ? path : null;
+}
+
 /** Runs one part of the suite in its folder; the report's paths are relative to that folder. */
 async function runPart(
   opts: TestRunOptions,
@@ -111,7 +126,8 @@ async function runPart(
   files: readonly string[],
   timeoutMs: number,
 ): Promise<TestRun> {
-  const cwd = part.dir === '' ? opts.worktree : join(opts.worktree, part.dir);
+  const cwd = part.dir === '' ? opts.worktree : await packageFolder(opts.worktree, part.dir);
+  if (cwd === null) return unrunnablePart(part.dir, part.runner);
   const isTestFile = (path: string) => opts.isTestFile(repoPathOf(part, path));
   const adapter = adapterFor(part.runner);
   const spec = adapter.plan({

@@ -30,6 +30,42 @@ export function underDir(report: TestReport, dir: string): TestReport {
   };
 }
 
+/**
+ * The run of a package whose folder is not a real folder of the worktree (absent, or a link that could lead the
+ * sandbox's writable mount out of it): nothing ran, and the run proves nothing.
+ */
+export function unrunnablePart(
+  dir: string,
+  runner: string,
+): { report: TestReport; exec: ExecResult; argv: string[] } {
+  const message = `the package folder ${dir} is not a folder of the repository (absent, or a link), so ${runner} was not run there; fix "dir" in test.packages`;
+  return {
+    report: {
+      runner,
+      exitCode: null,
+      interrupted: false,
+      timedOut: false,
+      collectionErrors: [{ file: '', class: 'unknown', message }],
+      tests: [],
+      durationMs: 0,
+      outputTail: '',
+      problem: { kind: 'no_report', message, outputTail: '' },
+    },
+    // Nothing ran, so nothing ran outside the sandbox either.
+    exec: {
+      exitCode: null,
+      signal: null,
+      stdout: '',
+      stderr: message,
+      timedOut: false,
+      truncated: false,
+      sandboxed: true,
+      durationMs: 0,
+    },
+    argv: [],
+  };
+}
+
 /** A test file no package of `test.packages` holds: no runner would run it, so it can prove nothing. */
 function orphanError(file: string): CollectionError {
   return {
@@ -39,8 +75,11 @@ function orphanError(file: string): CollectionError {
   };
 }
 
-const firstFailing = (codes: Array<number | null>): number | null =>
-  codes.find((c) => c !== 0) ?? (codes.length > 0 ? 0 : null);
+/** The first exit code that is not 0 (null: killed by a signal); 0 when all passed, null when none ran. */
+function firstFailing(codes: ReadonlyArray<number | null>): number | null {
+  const at = codes.findIndex((c) => c !== 0);
+  return at === -1 ? (codes.length > 0 ? 0 : null) : (codes[at] ?? null);
+}
 
 /**
  * The runs of a workspace suite as one run: tests and errors of every package under repo paths, the first

@@ -1,4 +1,5 @@
-import { realpath } from 'node:fs/promises';
+import { realpath, rm, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TestReport } from '../../src/core/report.js';
 import { lockedConfigPaths } from '../../gates/lock-scope.js';
@@ -315,5 +316,18 @@ describe('running a workspace suite', () => {
       }),
     ]);
     expect(run.report.exitCode).toBe(1);
+  });
+
+  it('does not run in a package folder that is a link (the sandbox would mount its target writable)', async () => {
+    const worktree = await realpath(await makeRepo(files));
+    const outside = await realpath(await makeRepo({ 'sum.test.js': files['packages/two/sum.test.js'] }));
+    await rm(join(worktree, 'packages', 'two'), { recursive: true });
+    await symlink(outside, join(worktree, 'packages', 'two'), 'dir');
+    const run = await runTests({ worktree, config, files: [], isTestFile });
+    expect(run.report.tests.map((t) => t.id)).toEqual(['packages/one/sum.test.js > adds']);
+    expect(run.report.problem?.message).toMatch(
+      /^packages\/two: the package folder packages\/two is not a folder/,
+    );
+    expect(run.report.exitCode).toBeNull();
   });
 });
