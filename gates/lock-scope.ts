@@ -86,7 +86,7 @@ export async function lockedConfigPaths(
   config: Pick<Config, 'test' | 'paths'>,
   repo: RepoView,
 ): Promise<string[]> {
-  const layout = await readLayout(config.test.runner, repo);
+  const layout = await readLayout(config.test, repo);
   const { kindOf } = pathClassifier(config, layout);
   const found = repo.files.filter((f) => kindOf(f) === 'test_config');
   return [...new Set([...found, ...layout.namedFiles])].sort();

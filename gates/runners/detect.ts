@@ -5,6 +5,7 @@ import { readPackageJson } from './project.js';
 import { subView } from './repo-view.js';
 import { yamlTopLevel } from './text-config.js';
 import type { Detection, PackageJson, RepoView } from './types.js';
+import { COMMON_TEST_GLOBS } from '../../src/policy/path-kinds.js';
 
 /** A runner found in one folder of the repo ('' for the root). */
 export interface Detected {
@@ -13,11 +14,18 @@ export interface Detected {
   dir: string;
 }
 
-/** What a repository uses: one runner, workspace packages on different runners, or nothing recognisable. */
+/**
+ * What a repository uses: one runner; workspace packages each on its own runner (`untested`: package folders
+ * with no runner and no test files, which need none); a layout agentctl cannot run, said plainly with what to
+ * do; or nothing recognisable.
+ */
 export type ProjectDetection =
   | { kind: 'single'; detected: Detected; packages: Detected[] }
-  | { kind: 'mixed'; packages: Detected[] }
+  | { kind: 'packages'; packages: Detected[]; untested: string[] }
+  | { kind: 'unsupported'; packages: Detected[]; problem: string; fix: string }
   | { kind: 'none' };
+
+const looksLikeTest = picomatch(COMMON_TEST_GLOBS, { dot: true });
 
 /** The strongest runner detected in a folder; ties go to the registry's order. */
 async function strongest(repo: RepoView): Promise<(Detection & { runner: Runner }) | null> {
@@ -62,14 +70,17 @@ export async function detectProject(repo: RepoView): Promise<ProjectDetection> {
   const pkg = await readPackageJson(repo);
   const root = await strongest(repo);
   const packages: Detected[] = [];
-  for (const dir of await workspaceDirs(repo, pkg)) {
+  const bare: string[] = [];
+  const dirs = await workspaceDirs(repo, pkg);
+  for (const dir of dirs) {
     const found = await strongest(subView(repo, dir));
     if (found !== null) packages.push({ runner: found.runner, why: found.why, dir });
+    else bare.push(dir);
   }
   if (root !== null && (root.strength === 3 || packages.length === 0))
     return { kind: 'single', detected: { runner: root.runner, why: root.why, dir: '' }, packages };
   const runners = [...new Set(packages.map((p) => p.runner))];
-  if (runners.length > 1) return { kind: 'mixed', packages };
+  if (runners.length > 1) return perPackage(repo, dirs, packages, bare);
   if (runners.length === 1) {
     const runner = runners[0]!;
     const dirs = packages.map((p) => p.dir).join(', ');
@@ -90,4 +101,34 @@ export async function detectProject(repo: RepoView): Promise<ProjectDetection> {
       packages,
     };
   return { kind: 'none' };
+}
+
+/**
+ * Workspace packages on different runners, each run in its own folder, when every test file belongs to a package
+ * with a runner; otherwise the first test file nothing would run, and what to do about it.
+ */
+function perPackage(
+  repo: RepoView,
+  dirs: readonly string[],
+  packages: Detected[],
+  bare: string[],
+): ProjectDetection {
+  const testsIn = (dir: string) => subView(repo, dir).files.filter((f) => looksLikeTest(f));
+  const runnerless = bare.find((dir) => testsIn(dir).length > 0);
+  if (runnerless !== undefined)
+    return {
+      kind: 'unsupported',
+      packages,
+      problem: `Workspace package ${runnerless} has test files (${testsIn(runnerless)[0] ?? ''}) but no test runner agentctl recognises.`,
+      fix: `Add a "test" script that runs its runner to ${runnerless}/package.json (vitest, jest, mocha, ava, node --test), or pick one runner for the whole repository with \`agentctl init --runner <name>\`.`,
+    };
+  const outside = repo.files.find((f) => looksLikeTest(f) && !dirs.some((d) => f.startsWith(`${d}/`)));
+  if (outside !== undefined)
+    return {
+      kind: 'unsupported',
+      packages,
+      problem: `${outside} is a test outside every workspace package, and the packages use different runners, so no one runner covers it.`,
+      fix: 'Move the root tests into a workspace package, make the root "test" script run the whole suite (agentctl then uses it), or write test.packages in agentctl.config.json by hand.',
+    };
+  return { kind: 'packages', packages, untested: bare };
 }

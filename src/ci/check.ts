@@ -128,7 +128,7 @@ export async function runCiCheck(opts: CiCheckOptions): Promise<CiVerdict> {
   const head = await resolveCommit(root, opts.head ?? 'HEAD');
   const fork = await mergeBase(root, base, head);
   const config = await ciConfig(root, fork);
-  const layout = await readLayout(config.test.runner, await treeView(root, fork));
+  const layout = await readLayout(config.test, await treeView(root, fork));
   const { kindOf, isTest } = pathClassifier(config, layout);
   // package.json and pyproject.toml are read too: a change to their test keys is test configuration.
   const files = await changedFiles(

@@ -17,27 +17,90 @@ export const ModelPrice = z
   .strict();
 export type ModelPrice = z.infer<typeof ModelPrice>;
 
+const EnvVars = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+  .describe('Environment variables the tests need; the only ones added to the scrubbed environment');
+
+/** A folder of the repository as a workspace package names it: relative, forward slashes, no `..`. */
+const PackageDir = z
+  .string()
+  .min(1)
+  .regex(
+    /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[^\\\0]*[^/]$/,
+    'a relative folder such as "packages/money", without ".", ".." or a trailing slash',
+  )
+  .describe('The package folder, relative to the repo root');
+
+/** One workspace package's own test suite: its runner runs with the package folder as working directory. */
+export const PackageSuite = z
+  .object({
+    dir: PackageDir,
+    runner: Runner.describe('Which runner the package uses'),
+    command: Argv.optional().describe('argv prefix that runs the package tests, run in the package folder'),
+    junitReport: z
+      .string()
+      .optional()
+      .describe('For runner "junit": where the command writes its JUnit XML, relative to the package folder'),
+    env: EnvVars.optional(),
+  })
+  .strict();
+export type PackageSuite = z.infer<typeof PackageSuite>;
+
+/** How the tests run: one runner at the root, or one runner per workspace package (`packages`). */
+export const TestSettings = z
+  .object({
+    runner: Runner.optional().describe(
+      'Which adapter reads the test results; omit it when "packages" is set',
+    ),
+    command: Argv.optional().describe(
+      'argv prefix that runs the tests, without report flags; default per runner (e.g. ["npx","vitest","run"])',
+    ),
+    junitReport: z
+      .string()
+      .optional()
+      .describe('For runner "junit": where the command writes its JUnit XML, relative to the repo root'),
+    timeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+    env: EnvVars.optional(),
+    packages: z
+      .array(PackageSuite)
+      .min(1)
+      .optional()
+      .describe(
+        'Workspace packages on their own runners; the suite is every package run in its folder, instead of one root runner',
+      ),
+  })
+  .strict()
+  .superRefine((test, ctx) => {
+    if (test.packages === undefined) {
+      if (test.runner === undefined)
+        ctx.addIssue({ code: 'custom', path: ['runner'], message: 'a runner is required (or "packages")' });
+      return;
+    }
+    for (const key of ['runner', 'command', 'junitReport'] as const)
+      if (test[key] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${key}" belongs to each package when "packages" is set`,
+        });
+    const dirs = test.packages.map((p) => p.dir);
+    dirs.forEach((dir, i) => {
+      const clash = dirs.find((other, j) => j !== i && (other === dir || dir.startsWith(`${other}/`)));
+      if (clash !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['packages', i, 'dir'],
+          message: `"${dir}" is inside (or the same as) package "${clash}"; each file belongs to one package`,
+        });
+    });
+  });
+export type TestSettings = z.infer<typeof TestSettings>;
+
 /** agentctl.config.json, the single source of truth for a repo's policy. */
 export const Config = z
   .object({
     $schema: z.string().optional(),
-    test: z
-      .object({
-        runner: Runner.describe('Which adapter reads the test results'),
-        command: Argv.optional().describe(
-          'argv prefix that runs the tests, without report flags; default per runner (e.g. ["npx","vitest","run"])',
-        ),
-        junitReport: z
-          .string()
-          .optional()
-          .describe('For runner "junit": where the command writes its JUnit XML, relative to the repo root'),
-        timeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000),
-        env: z
-          .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
-          .optional()
-          .describe('Environment variables the tests need; the only ones added to the scrubbed environment'),
-      })
-      .strict(),
+    test: TestSettings,
     paths: z
       .object({
         allow: z.array(z.string()).min(1).default(['**']),

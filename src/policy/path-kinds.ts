@@ -23,7 +23,7 @@ export const COMMON_TEST_GLOBS = [
  */
 export function pathClassifier(
   config: Pick<Config, 'test' | 'paths'>,
-  layout: TestLayout = defaultLayout(config.test.runner),
+  layout: TestLayout = defaultLayout(config.test),
 ): {
   kindOf(path: string): PathKind;
   isTest(path: string): boolean;

@@ -95,7 +95,7 @@ export async function openRun(
       `journal: cut a torn last line (${opened.repaired.cutBytes} bytes): ${opened.repaired.reason}`,
     );
   // What counts as a test is read from the runner's configuration at the run's base commit, never from disk.
-  const layout = await readLayout(ctx.config.test.runner, await treeView(ctx.repoRoot, ctx.baseSha));
+  const layout = await readLayout(ctx.config.test, await treeView(ctx.repoRoot, ctx.baseSha));
   const classifier = pathClassifier(ctx.config, layout);
   const sessionStart = performance.now();
   const deps: RunDeps = {

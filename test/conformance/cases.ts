@@ -14,7 +14,7 @@ export interface CorpusCase {
   existingTest: string;
 }
 
-// Every layout but npm-workspaces, which init refuses (two runners); the existing test each fixture ships.
+// Every layout, and the existing test each fixture ships (for npm-workspaces, one in the package the fix leaves alone).
 const LAYOUTS: Record<string, string> = {
   'vitest-config': 'src/discount.check.ts',
   'vite-config': 'tests/words.spec.js',
@@ -23,6 +23,7 @@ const LAYOUTS: Record<string, string> = {
   'mocha-spec': 'spec/slug.spec.js',
   'node-test': 'test/range.test.js',
   'pytest-pyproject': 'testing/test_shapes.py',
+  'npm-workspaces': 'packages/dates/index.test.js',
 };
 
 interface Edit {
@@ -66,3 +67,11 @@ export async function corpusCase(layout: string): Promise<CorpusCase> {
 
 /** The layouts a scripted fix and `ci check` are tested on. */
 export const FIX_LAYOUTS = Object.keys(LAYOUTS);
+
+/**
+ * A test's time limit on `layout`: a workspace suite starts one runner per package for every full run, twice
+ * the runner starts of a one-runner layout (about 200 s for init and fix on a busy two-core machine).
+ */
+export function layoutTimeout(layout: string, single: number): number {
+  return layout === 'npm-workspaces' ? 3 * single : single;
+}

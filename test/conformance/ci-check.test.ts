@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CiVerdict } from '../../src/ci/verdict.js';
 import { agentctl } from '../helpers/cli.js';
-import { corpusCase, FIX_LAYOUTS } from './cases.js';
+import { corpusCase, FIX_LAYOUTS, layoutTimeout } from './cases.js';
 import { cleanupCorpus, corpusRepo } from './corpus.js';
 
 afterAll(cleanupCorpus);
@@ -80,7 +80,7 @@ describe('agentctl ci check on the conformance corpus', () => {
         ]);
         expect(verdict.evidence[0]?.onBase).toContain(' fails by assertion');
       },
-      TIMEOUT,
+      layoutTimeout(layout, TIMEOUT),
     );
 
     it(
@@ -98,7 +98,7 @@ describe('agentctl ci check on the conformance corpus', () => {
         // The deletion is the only thing wrong with it: the new test is still valid RED evidence.
         expect(verdict.evidence.map((e) => [e.file, e.counts])).toEqual([[c.test.path, true]]);
       },
-      TIMEOUT,
+      layoutTimeout(layout, TIMEOUT),
     );
   }
 });

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentctl, resultLine } from '../helpers/cli.js';
-import { corpusCase, FIX_LAYOUTS } from './cases.js';
+import { corpusCase, FIX_LAYOUTS, layoutTimeout } from './cases.js';
 import { cleanupCorpus, corpusRepo } from './corpus.js';
 
 afterAll(cleanupCorpus);
@@ -47,6 +47,6 @@ describe('agentctl fix on the conformance corpus', () => {
         expect(await git(dir, 'rev-parse', 'HEAD')).toBe(base);
         expect(await git(dir, 'status', '--porcelain')).toBe('?? agentctl.config.json');
       },
-      TIMEOUT,
+      layoutTimeout(layout, TIMEOUT),
     );
 });

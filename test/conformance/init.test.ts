@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -105,15 +105,48 @@ describe('agentctl init on the conformance corpus', () => {
   );
 
   it(
-    'says plainly that workspace packages on different runners are not supported yet (exit 2)',
+    'npm-workspaces: runs each package with its own runner in its folder, in the sandbox, and writes test.packages',
     async () => {
       const { run, config } = await init('npm-workspaces');
+      expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(
+        /Detected one runner per workspace package: packages\/dates vitest \(package\.json "test" script runs vitest\); packages\/money jest \(package\.json "test" script runs jest\)\./,
+      );
+      expect(run.stdout).toMatch(
+        /Test files: packages\/dates\/\*\*\/\*\.\{test,spec\}.*packages\/money\/\*\*\/__tests__/,
+      );
+      expect(run.stdout).toMatch(
+        /Verified: ran `cd packages\/dates && npx vitest run ; cd packages\/money && npx jest` at [0-9a-f]{12} in the sandbox in [\d.]+ s: 2 tests collected, 2 passing, 0 failing\./,
+      );
+      const test = parseConfig(config ?? '').test;
+      expect(test.runner).toBeUndefined();
+      expect(test.packages).toEqual([
+        { dir: 'packages/dates', runner: 'vitest' },
+        { dir: 'packages/money', runner: 'jest' },
+      ]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'says plainly that a workspace package with tests but no runner it recognises is not supported (exit 2)',
+    async () => {
+      const { dir, cache } = await corpusRepo('npm-workspaces');
+      await mkdir(join(dir, 'packages', 'util'));
+      await writeFile(join(dir, 'packages', 'util', 'package.json'), '{ "name": "util" }\n');
+      await writeFile(join(dir, 'packages', 'util', 'util.test.js'), "console.log('ok');\n");
+      await execa('git', ['add', '-A'], { cwd: dir });
+      await execa('git', ['-c', 'user.email=t@e.com', '-c', 'user.name=t', 'commit', '-qm', 'util'], {
+        cwd: dir,
+      });
+      const run = await agentctl(['init'], dir, { AGENTCTL_CACHE_DIR: cache });
       expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain(
+        'Workspace package packages/util has test files (util.test.js) but no test runner agentctl recognises.',
+      );
       expect(run.stderr).toContain('packages/dates: vitest');
-      expect(run.stderr).toContain('packages/money: jest');
-      expect(run.stderr).toContain('per-package configuration is not supported yet');
-      expect(run.stderr).toContain('agentctl init --runner <name>');
-      expect(config).toBeNull();
+      expect(run.stderr).toContain('Add a "test" script that runs its runner to packages/util/package.json');
+      expect(await readFile(join(dir, 'agentctl.config.json'), 'utf8').catch(() => null)).toBeNull();
     },
     TIMEOUT,
   );

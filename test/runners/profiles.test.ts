@@ -174,8 +174,8 @@ describe('detection', () => {
         'packages/b/package.json': JSON.stringify({ scripts: { test: 'vitest run' } }),
       }),
     );
-    expect(found.kind).toBe('mixed');
-    if (found.kind === 'mixed')
+    expect(found.kind).toBe('packages');
+    if (found.kind === 'packages')
       expect(found.packages.map((p) => `${p.dir}:${p.runner}`)).toEqual([
         'packages/a:jest',
         'packages/b:vitest',

@@ -1,5 +1,5 @@
 import type { TestReport } from '../../core/report.js';
-import { profileFor, readLayout } from '../../../gates/runners/index.js';
+import { readLayout, suiteCommand } from '../../../gates/runners/index.js';
 import { treeView } from '../../../gates/runners/repo-view.js';
 import { closeScratch, openScratch, runIn } from '../../ci/scratch.js';
 import { ConfigError } from '../../errors.js';
@@ -59,7 +59,7 @@ export async function proveSuite(
       'Commit your code first, or pass --no-verify to write the config without running the tests.',
     );
   });
-  const layout = await readLayout(config.test.runner, await treeView(root, commit));
+  const layout = await readLayout(config.test, await treeView(root, commit));
   const { isTest } = pathClassifier(config, layout);
   const started = Date.now();
   const scratch = await openScratch(root, commit, 'init');
@@ -68,7 +68,7 @@ export async function proveSuite(
     const run = await runIn(scratch, config, isTest, []);
     return {
       commit,
-      command: config.test.command ?? profileFor(config.test.runner).defaultCommand ?? run.argv,
+      command: suiteCommand(config.test) ?? run.argv,
       argv: run.argv,
       sandboxed: run.exec.sandboxed,
       durationMs: Date.now() - started,

@@ -1,6 +1,6 @@
 import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { detectProject, type Detected } from '../../../gates/runners/detect.js';
+import { detectProject } from '../../../gates/runners/detect.js';
 import { readLayout } from '../../../gates/runners/index.js';
 import { diskView } from '../../../gates/runners/repo-view.js';
 import { ConfigError } from '../../errors.js';
@@ -23,22 +23,42 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** The runner to configure: --runner, or detection per the runner profiles (workspaces included). */
-async function chooseRunner(root: string, requested: string | undefined): Promise<Detected> {
+/** What init configures: the `test` section, a name for it, and why. */
+interface Choice {
+  test: NonNullable<ConfigInput['test']>;
+  label: string;
+  why: string;
+}
+
+/** The runner(s) to configure: --runner, or detection per the runner profiles (workspaces included). */
+async function chooseRunner(root: string, requested: string | undefined): Promise<Choice> {
   if (requested !== undefined) {
     const parsed = Runner.safeParse(requested);
     if (!parsed.success)
       throw new ConfigError(`Unknown runner "${requested}".`, `Pass --runner ${RUNNERS.join('|')}.`);
-    return { runner: parsed.data, why: '--runner', dir: '' };
+    return { test: { runner: parsed.data }, label: parsed.data, why: '--runner' };
   }
   const found = await detectProject(await diskView(root));
   switch (found.kind) {
     case 'single':
-      return found.detected;
-    case 'mixed':
+      return {
+        test: { runner: found.detected.runner },
+        label: found.detected.runner,
+        why: found.detected.why,
+      };
+    case 'packages':
+      return {
+        test: { packages: found.packages.map((p) => ({ dir: p.dir, runner: p.runner })) },
+        label: 'one runner per workspace package',
+        why: [
+          ...found.packages.map((p) => `${p.dir} ${p.runner} (${p.why})`),
+          ...(found.untested.length > 0 ? [`no tests in ${found.untested.join(', ')}`] : []),
+        ].join('; '),
+      };
+    case 'unsupported':
       throw new ConfigError(
-        `The workspace packages use different test runners:\n${found.packages.map((p) => `  ${p.dir}: ${p.runner} (${p.why})`).join('\n')}\nagentctl runs one test runner per repository; per-package configuration is not supported yet.`,
-        'Pick one runner with `agentctl init --runner <name>` (only the packages on that runner are gated), or give one root command that runs every package and writes JUnit XML, as runner "junit" with test.command and test.junitReport.',
+        `${found.problem}\nThe workspace packages:\n${found.packages.map((p) => `  ${p.dir}: ${p.runner} (${p.why})`).join('\n')}`,
+        found.fix,
       );
     case 'none':
       throw new ConfigError(
@@ -76,23 +96,23 @@ export async function initCommand(
     throw new ConfigError(`${CONFIG_FILE} already exists in ${root}.`, 'Pass --force to overwrite it.');
   }
   const detected = await chooseRunner(root, opts.runner);
-  if (detected.runner === 'junit')
+  if (detected.test.runner === 'junit')
     throw new ConfigError(
       'Runner "junit" needs a command that writes JUnit XML, which init cannot guess.',
       'Write agentctl.config.json by hand with test.runner "junit", test.command and test.junitReport.',
     );
   const input: ConfigInput = {
-    test: { runner: detected.runner },
+    test: detected.test,
     repair: { maxAttempts: 3 },
     sandbox: { mode: 'auto' },
     approval: { mode: 'prompt' },
   };
   const config = Config.parse(input);
-  const layout = await readLayout(detected.runner, await diskView(root));
+  const layout = await readLayout(config.test, await diskView(root));
   const say = (text: string) => {
     if (!opts.json) io.stdout.write(`${text}\n`);
   };
-  say(`Detected ${detected.runner}: ${detected.why}.`);
+  say(`Detected ${detected.label}: ${detected.why}.`);
   const globs = layout.tests.length > 4 ? [...layout.tests.slice(0, 4), '…'] : layout.tests;
   say(`Test files: ${globs.join(', ')} (${layout.source}).`);
   let proof: SuiteProof | null = null;
@@ -103,7 +123,7 @@ export async function initCommand(
     );
     if (proof.collected === 0) {
       const why = [
-        `The suite collected no tests: \`${proof.command.join(' ')}\` (runner ${detected.runner}) ran at ${proof.commit.slice(0, 12)} and reported none, so agentctl could never see a test fail or pass.`,
+        `The suite collected no tests: \`${proof.command.join(' ')}\` (runner ${detected.label}) ran at ${proof.commit.slice(0, 12)} and reported none, so agentctl could never see a test fail or pass.`,
         ...(proof.loadErrors.length > 0 ? ['Errors:', ...proof.loadErrors.map((e) => `  ${e}`)] : []),
         "The end of the runner's output:",
         ...proof.outputTail
@@ -115,7 +135,7 @@ export async function initCommand(
       ].join('\n');
       if (opts.json)
         io.stdout.write(
-          `${JSON.stringify({ type: 'init', ok: false, runner: detected.runner, why: detected.why, proof, message: why })}\n`,
+          `${JSON.stringify({ type: 'init', ok: false, ...detected.test, why: detected.why, proof, message: why })}\n`,
         );
       else io.stderr.write(`${why}\n`);
       return 2;
@@ -124,7 +144,7 @@ export async function initCommand(
   await writeFile(file, `${JSON.stringify(input, null, 2)}\n`);
   if (opts.json) {
     io.stdout.write(
-      `${JSON.stringify({ type: 'init', ok: true, file, runner: detected.runner, why: detected.why, tests: layout.tests, testsSource: layout.source, verified: proof })}\n`,
+      `${JSON.stringify({ type: 'init', ok: true, file, ...detected.test, why: detected.why, tests: layout.tests, testsSource: layout.source, verified: proof })}\n`,
     );
     return 0;
   }
