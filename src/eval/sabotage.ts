@@ -27,8 +27,7 @@ export const SABOTAGE_HELP: Record<SabotageGate, string> = {
   red: 'RED accepts any test',
   green: 'GREEN accepts any fix',
   scope: 'a fix may touch test files',
-  sandbox:
-    "tests run with sandbox.mode off (the host's files, HOME and the report pipe's /proc are in reach)",
+  sandbox: "the test sandbox also shows the user's checkout (its .git/config included), read-only",
   tree: 'no restore of the worktree around test runs; COMMIT commits what `git add -A` stages from disk',
   guard: 'the path guard without its control-character and unsafe-name rules',
   data: 'repository data wrapped in a fixed <repo-data> tag that its content can close',
@@ -42,6 +41,11 @@ export const WEAK_JOURNAL_CHECKS: JournalChecks = { badLine: 'torn', branchCross
 /** The trust mechanisms each sabotage weakens; the others stay real. */
 function weakTrust(gate: SabotageGate, trust: TrustMechanisms): TrustMechanisms {
   switch (gate) {
+    case 'sandbox':
+      return {
+        ...trust,
+        testBinds: (ctx) => [...trust.testBinds(ctx), { from: ctx.repoRoot, to: ctx.repoRoot }],
+      };
     case 'tree':
       return { ...trust, restoreTree: () => Promise.resolve([]), treeToCommit: (ctx) => stagedFromDisk(ctx) };
     case 'guard':
@@ -51,7 +55,6 @@ function weakTrust(gate: SabotageGate, trust: TrustMechanisms): TrustMechanisms 
     case 'red':
     case 'green':
     case 'scope':
-    case 'sandbox':
     case 'journal':
       return trust;
     default: {
@@ -66,7 +69,7 @@ function weakTrust(gate: SabotageGate, trust: TrustMechanisms): TrustMechanisms 
  * - red: the RED gate accepts any test (a refused verdict is turned into a pass);
  * - green: the GREEN gate accepts any fix;
  * - scope: a fix may touch any file (every path is classified as production code while a fix is applied);
- * - tree, guard, data: the trust mechanism is swapped for the weaker one of `weakTrust`.
+ * - sandbox, tree, guard, data: the trust mechanism is swapped for the weaker one of `weakTrust`.
  */
 function sabotageDeps(gate: SabotageGate, effect: Effect, deps: RunDeps): RunDeps {
   if (gate === 'scope' && effect.kind === 'apply_patch' && effect.patchKind === 'fix')
@@ -89,9 +92,9 @@ function sabotageEvent(gate: SabotageGate, event: RunEvent): RunEvent {
 }
 
 /**
- * startFix with one gate or mechanism sabotaged through the runtime's effect hook (or, for `sandbox`, the run's
- * own sandbox mode `off`); everything else is the real run. `journal` changes nothing here: it weakens the
- * commands a scenario runs on the finished run's journal (run-scenario.ts).
+ * startFix with one gate or mechanism sabotaged through the runtime's effect hook; everything else is the real
+ * run. `journal` changes nothing here: it weakens the commands a scenario runs on the finished run's journal
+ * (run-scenario.ts).
  */
 export function sabotagedStartFix(
   cwd: string,
@@ -99,11 +102,8 @@ export function sabotagedStartFix(
   opts: SessionOptions & { config: Config },
   gate: SabotageGate,
 ): Promise<DriveOutcome & { ctx: RunContext }> {
-  const config: Config =
-    gate === 'sandbox' ? { ...opts.config, sandbox: { ...opts.config.sandbox, mode: 'off' } } : opts.config;
   return startFix(cwd, task, {
     ...opts,
-    config,
     effectHook: {
       deps: (effect, deps) => sabotageDeps(gate, effect, deps),
       event: (_effect, event) => sabotageEvent(gate, event),

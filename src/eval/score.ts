@@ -123,15 +123,12 @@ function tamperChecks(tampers: readonly Tamper[], seen: Observed): Check[] {
       const re = new RegExp(command.outputMatches.replaceAll('{{COMMIT}}', commit));
       const matched = done !== undefined && re.test(done.output);
       const ok = done !== undefined && done.exitCode === command.exitCode && matched;
+      // The line that matched, else the first that says what went wrong, else the first.
+      const lines = done?.output.trim().split('\n') ?? [];
       const output =
-        done?.output
-          .trim()
-          .split('\n')
-          .find((l) => re.test(l)) ??
-        done?.output.trim() ??
-        '';
+        lines.find((l) => re.test(l)) ?? lines.find((l) => /✗|agentctl:/.test(l)) ?? lines[0] ?? '';
       checks.push({
-        field: `${name}: ${command.args.join(' ')}`,
+        field: `${name}: ${(done?.args ?? command.args).join(' ')}`,
         expected: `exit ${command.exitCode}, /${command.outputMatches}/`,
         observed:
           done === undefined ? 'not run' : `exit ${done.exitCode}: ${output.slice(0, 160) || '(no output)'}`,

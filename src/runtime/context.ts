@@ -86,6 +86,8 @@ export interface RunDeps {
  * the eval's self-test can swap one for a weaker one and show its scenarios notice. The product has no switch.
  */
 export interface TrustMechanisms {
+  /** What a sandboxed test run sees read-only beyond the host view (sandbox/host-view.ts): dependency folders. */
+  testBinds: (ctx: RunContext) => Array<{ from: string; to: string }>;
   /** The path guard every proposed path passes (sandbox/path-guard.ts). */
   guardPaths: typeof checkWritePaths;
   /** The one encoder repository text reaches the model through (src/core/data-block.ts). */

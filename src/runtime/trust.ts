@@ -5,6 +5,7 @@ import { syncWorktree } from './worktree.js';
 
 /** The real trust mechanisms: the ones every run uses. */
 export const REAL_TRUST: TrustMechanisms = {
+  testBinds: (ctx) => ctx.readOnlyBinds,
   guardPaths: checkWritePaths,
   encodeData: dataBlock,
   restoreTree: (ctx, tree) => syncWorktree(ctx, tree),

@@ -65,7 +65,7 @@ export async function runAndRecord(
     config: ctx.config,
     files,
     isTestFile: (p) => deps.classify(p) === 'test',
-    readOnlyBinds: ctx.readOnlyBinds,
+    readOnlyBinds: deps.trust.testBinds(ctx),
   });
   const sha = await saveReport(ctx.runDir, run.report);
   memory.last = run.report;
