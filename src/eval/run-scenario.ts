@@ -105,8 +105,11 @@ export async function runScenario(loaded: LoadedScenario, sabotage?: SabotageGat
       ...(unmet !== null ? { error: unmet } : {}),
     };
   } catch (err) {
+    // A run that blew up may still have reached outside the worktree: that is observed too.
+    const after = await snapshotOutside(repo, canary).catch(() => null);
     return {
       ...empty(),
+      canaryChanges: after === null ? ['(cannot be read)'] : changedKeys(before, after),
       error: `${(err as Error).message}${notes.length > 0 ? ` (last note: ${notes.at(-1)})` : ''}`,
     };
   } finally {
