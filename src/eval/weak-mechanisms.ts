@@ -29,6 +29,9 @@ export async function stagedFromDisk(ctx: RunContext): Promise<string> {
     (
       await execa('git', [...where, ...args], {
         cwd: ctx.worktree,
+        // A planted fsmonitor hook may read stdin; a bounded run keeps a hostile one from hanging the eval.
+        stdin: 'ignore',
+        timeout: 60_000,
         env: own ? {} : { GIT_INDEX_FILE: join(scratch, 'index') },
       })
     ).stdout.trim();
