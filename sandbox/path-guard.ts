@@ -129,11 +129,21 @@ function nameProblem(raw: string, segments: string[]): Refusal | null {
   return null;
 }
 
+/**
+ * Rule sets a caller may leave out; every real writer uses them all (the default). Only `agentctl eval --sabotage
+ * guard` passes `names: false`, to show its scenarios notice a guard without the control-character and name rules.
+ */
+export interface GuardRules {
+  names: boolean;
+}
+
+const ALL_RULES: GuardRules = { names: true };
+
 /** Lexical checks; returns the normalised segments or a refusal. */
-function lexicalCheck(raw: string): string[] | Refusal {
+function lexicalCheck(raw: string, rules: GuardRules): string[] | Refusal {
   if (raw.length === 0) return refuse(raw, 'empty_path', 'the path is empty');
   if (raw.includes('\0')) return refuse(raw, 'nul', 'the path contains a NUL byte');
-  if (hasControl(raw)) {
+  if (rules.names && hasControl(raw)) {
     return refuse(
       raw,
       'control_char',
@@ -156,7 +166,7 @@ function lexicalCheck(raw: string): string[] | Refusal {
   }
   const path = segments.join('/');
   if (segments.length === 0) return refuse(raw, 'empty_path', 'the path names the repository root itself');
-  const unsafe = nameProblem(raw, segments);
+  const unsafe = rules.names ? nameProblem(raw, segments) : null;
   if (unsafe !== null) return unsafe;
   for (const segment of segments) {
     const canon = canonicalSegment(segment);
@@ -269,8 +279,9 @@ async function checkOne(
   raw: string,
   policy: GuardPolicy,
   cache: ListingCache,
+  rules: GuardRules = ALL_RULES,
 ): Promise<GuardVerdict> {
-  const segments = lexicalCheck(raw);
+  const segments = lexicalCheck(raw, rules);
   if (!Array.isArray(segments)) return segments;
   const path = segments.join('/');
   return (
@@ -298,11 +309,12 @@ export async function checkWritePaths(
   root: string,
   paths: string[],
   policy: GuardPolicy,
+  rules: GuardRules = ALL_RULES,
 ): Promise<GuardVerdict[]> {
   const rootReal = await resolveRoot(root);
   const cache: ListingCache = new Map();
   const verdicts: GuardVerdict[] = [];
-  for (const raw of paths) verdicts.push(await checkOne(rootReal, raw, policy, cache));
+  for (const raw of paths) verdicts.push(await checkOne(rootReal, raw, policy, cache, rules));
   // Every prefix counts: "Src/a.ts" and "src/b.ts" would land in one directory on macOS.
   const spelled = new Map<string, string>();
   return verdicts.map((verdict) => {

@@ -77,7 +77,8 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--only <name...>', 'run only these scenarios')
     .option(
       '--sabotage <gate>',
-      'self-test of the eval: disable a gate (red, green or scope); scenarios should fail',
+      'self-test of the eval: break a gate (red, green, scope) or a trust mechanism (sandbox, tree, guard, ' +
+        'data, journal); scenarios that depend on it should fail (see docs/eval.md)',
     )
     .option('--json', 'one JSON line per scenario, then a result line')
     .addHelpText(

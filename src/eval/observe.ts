@@ -3,6 +3,7 @@ import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import type { RunState } from '../core/state.js';
+import type { TamperOutcome } from './journal-tamper.js';
 
 /** What the eval saw of one run; compared field by field with the scenario's `expect`. */
 export interface Observed {
@@ -23,6 +24,10 @@ export interface Observed {
   auditFailures: string[];
   /** What went over the wire to the model (loopback scenarios only): every string of every request. */
   wire: string[] | null;
+  /** The run's commit, when it made one (`{{COMMIT}}` in tamper expectations). */
+  commitSha: string | null;
+  /** What the scenario's `tamper` commands did on the edited journal, one entry per tamper. */
+  tamper: TamperOutcome[];
   /** A problem with the run itself: an exception, or a crash that did not happen. */
   error?: string;
 }

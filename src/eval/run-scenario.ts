@@ -18,7 +18,9 @@ import {
 import { faultyModel } from './model-faults.js';
 import { wireTexts } from './wire-checks.js';
 import { materializeRepo, plantCanary, scenarioConfig, substitute } from './repo-setup.js';
-import { sabotagedStartFix, type SabotageGate } from './sabotage.js';
+import { sabotagedStartFix, WEAK_JOURNAL_CHECKS, type SabotageGate } from './sabotage.js';
+import { tamperJournal } from './journal-tamper.js';
+import { REAL_JOURNAL_CHECKS } from '../journal/trust-checks.js';
 import { auditChecks } from '../cli/commands/audit.js';
 import { readJournal } from '../journal/journal-file.js';
 import { journalPath } from '../journal/run-store.js';
@@ -77,20 +79,37 @@ export async function runScenario(loaded: LoadedScenario, sabotage?: SabotageGat
         : null;
     const commit = await commitFacts(repo, result.state);
     const lacks = Object.keys(scenario.expect.commitFileLacks ?? {});
+    const audit = await auditFailures(repo, result.ctx.runId);
+    // Tampering comes last: each edit is undone before the next, and the journal is whole again afterwards.
+    const tamper =
+      scenario.tamper === undefined
+        ? []
+        : await tamperJournal(
+            journalPath(repo, result.ctx.runId),
+            repo,
+            result.ctx.runId,
+            scenario.tamper,
+            sabotage === 'journal' ? WEAK_JOURNAL_CHECKS : REAL_JOURNAL_CHECKS,
+          );
     return {
       ...attemptFacts(result.state),
       commitFiles: commit.files,
       commits: commit.commits,
       commitTexts: await committedTexts(repo, result.state, lacks),
-      auditFailures: await auditFailures(repo, result.ctx.runId),
+      auditFailures: audit,
       wire: faulty === null ? null : wireTexts(faulty.wire()),
       canaryChanges: changedKeys(before, await snapshotOutside(repo, canary)),
       strayProcesses: await processesUnder(worktree),
+      commitSha: result.state.phase === 'DONE' ? result.state.commit.sha : null,
+      tamper,
       ...(unmet !== null ? { error: unmet } : {}),
     };
   } catch (err) {
+    // A run that blew up may still have reached outside the worktree: that is observed too.
+    const after = await snapshotOutside(repo, canary).catch(() => null);
     return {
       ...empty(),
+      canaryChanges: after === null ? ['(cannot be read)'] : changedKeys(before, after),
       error: `${(err as Error).message}${notes.length > 0 ? ` (last note: ${notes.at(-1)})` : ''}`,
     };
   } finally {
@@ -123,6 +142,8 @@ function empty(): Observed {
     commitTexts: {},
     auditFailures: [],
     wire: null,
+    commitSha: null,
+    tamper: [],
   };
 }
 

@@ -42,6 +42,48 @@ export const Expectation = z
   .strict();
 export type Expectation = z.infer<typeof Expectation>;
 
+/** The ways `tamper` edits a finished run's journal, as someone with write access to the file would. */
+export const TAMPER_EDITS = ['flip-byte', 'cut-after-approval', 'rewrite-approver'] as const;
+
+/** One command run on the tampered journal, and what it must do. */
+const TamperCommand = z
+  .object({
+    args: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('agentctl arguments; {{RUN}} is the run id, e.g. ["audit", "verify", "{{RUN}}"]'),
+    exitCode: z.number().int().min(0).max(255),
+    outputMatches: z
+      .string()
+      .refine((s) => isRegex(s.replaceAll('{{COMMIT}}', '0')), 'not a valid regular expression')
+      .describe('regex over stdout and stderr; {{COMMIT}} is the first 12 hex digits of the run commit'),
+  })
+  .strict();
+
+/** One edit of the finished run's journal, then commands that must notice it and leave the file as it is. */
+const Tamper = z
+  .object({
+    edit: z.enum(TAMPER_EDITS),
+    line: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('flip-byte: the 1-based line whose middle byte is flipped (a complete line before the last)'),
+    by: z.string().min(1).optional().describe('rewrite-approver: the new approver name'),
+    commands: z.array(TamperCommand).min(1),
+  })
+  .strict()
+  .refine((t) => (t.edit === 'flip-byte') === (t.line !== undefined), {
+    message: 'line is required by flip-byte and allowed only there',
+    path: ['line'],
+  })
+  .refine((t) => (t.edit === 'rewrite-approver') === (t.by !== undefined), {
+    message: 'by is required by rewrite-approver and allowed only there',
+    path: ['by'],
+  });
+export type Tamper = z.infer<typeof Tamper>;
+
 /** The inline cassette form: a cassette without its own header fields. */
 const InlineCassette = Cassette.pick({ turns: true }).strict();
 
@@ -72,6 +114,11 @@ export const Scenario = z
       })
       .strict()
       .optional(),
+    tamper: z
+      .array(Tamper)
+      .min(1)
+      .optional()
+      .describe('After the run: edit its journal, run commands on it, put the journal back; one entry each'),
     expect: Expectation,
   })
   .strict();

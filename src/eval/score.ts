@@ -1,6 +1,6 @@
 import type { Observed } from './observe.js';
 import { leakedSecrets, markersOutsideData } from './wire-checks.js';
-import type { Expectation } from './scenario.js';
+import type { Expectation, Tamper } from './scenario.js';
 
 /** One comparison between what a scenario expects and what the run did. */
 export interface Check {
@@ -16,7 +16,7 @@ const same = (a: readonly string[], b: readonly string[]) => JSON.stringify(a) =
  * Scores a run against its expectation. Some checks hold for every scenario whatever it says: the run did not
  * blow up, and a DONE run made exactly one commit (a crash-and-resume that committed twice fails here).
  */
-export function score(expect: Expectation, seen: Observed): Check[] {
+export function score(expect: Expectation, seen: Observed, tampers: readonly Tamper[] = []): Check[] {
   const checks: Check[] = [];
   const add = (field: string, expected: string, observed: string, ok: boolean) =>
     checks.push({ field, expected, observed, ok });
@@ -99,5 +99,48 @@ export function score(expect: Expectation, seen: Observed): Check[] {
       outside.length === 0,
     );
   }
+  checks.push(...tamperChecks(tampers, seen));
+  return checks;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Each tamper's commands against their expected exit code and output, and the journal left as it was. */
+function tamperChecks(tampers: readonly Tamper[], seen: Observed): Check[] {
+  const checks: Check[] = [];
+  tampers.forEach((tamper, i) => {
+    const outcome = seen.tamper[i];
+    const name = `tamper ${tamper.edit}`;
+    if (outcome === undefined) {
+      checks.push({ field: name, expected: 'run on the journal', observed: 'not run', ok: false });
+      return;
+    }
+    tamper.commands.forEach((command, j) => {
+      const done = outcome.commands[j];
+      const commit = escapeRegex(seen.commitSha?.slice(0, 12) ?? '(no commit)');
+      const re = new RegExp(command.outputMatches.replaceAll('{{COMMIT}}', commit));
+      const matched = done !== undefined && re.test(done.output);
+      const ok = done !== undefined && done.exitCode === command.exitCode && matched;
+      // The line that matched, else the first that says what went wrong, else the first.
+      const lines = done?.output.trim().split('\n') ?? [];
+      const output =
+        lines.find((l) => re.test(l)) ?? lines.find((l) => /✗|agentctl:/.test(l)) ?? lines[0] ?? '';
+      checks.push({
+        field: `${name}: ${(done?.args ?? command.args).join(' ')}`,
+        expected: `exit ${command.exitCode}, /${command.outputMatches}/`,
+        observed:
+          done === undefined ? 'not run' : `exit ${done.exitCode}: ${output.slice(0, 160) || '(no output)'}`,
+        ok,
+      });
+    });
+    checks.push({
+      field: `${name}: journal`,
+      expected: 'left as the edit made it',
+      observed: outcome.journalChange || 'left as the edit made it',
+      ok: outcome.journalChange === '',
+    });
+  });
   return checks;
 }

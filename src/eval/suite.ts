@@ -52,7 +52,7 @@ export async function runSuite(
   for (const loaded of scenarios) {
     const started = performance.now();
     const observed = await runScenario(loaded, opts.sabotage);
-    const checks = score(loaded.scenario.expect, observed);
+    const checks = score(loaded.scenario.expect, observed, loaded.scenario.tamper);
     const result = {
       name: loaded.scenario.name,
       file: loaded.file,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JournalEntry } from './entry.js';
+import { journalChecks } from './trust-checks.js';
 
 /** One line of `agentctl audit verify`. */
 export interface AuditCheck {
@@ -75,6 +76,7 @@ export function crossCheckBranch(
   branch: string,
   commits: readonly BranchCommit[],
 ): AuditCheck[] {
+  if (!journalChecks().branchCrossCheck) return [];
   const checks: AuditCheck[] = [];
   const last = entries.at(-1);
   const ending = last === undefined ? 'is empty' : `ends at event ${last.seq} (${last.type})`;

@@ -6,7 +6,6 @@ import { checkConfigChanges } from '../../gates/lock-scope.js';
 import { checkRunnerEnv } from '../../gates/runner-env-policy.js';
 import { checkScope } from '../../gates/scope-gate.js';
 import { inspectUnifiedDiff } from '../../sandbox/diff-inspect.js';
-import { checkWritePaths } from '../../sandbox/path-guard.js';
 import type { RunContext, RunDeps } from './context.js';
 import { resolveEdits, resolveUnifiedDiff, type ResolveResult } from './proposal-patch.js';
 import { baseTree, buildTree, syncWorktree, textInTree, type TreeChange } from './worktree.js';
@@ -42,13 +41,13 @@ export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: Run
       maxBytes: config.sandbox.maxPatchBytes,
     });
     if (!inspected.ok) return refuse(inspected.rule, inspected.message);
-    const early = await checkWritePaths(worktree, inspected.paths, config.paths);
+    const early = await deps.trust.guardPaths(worktree, inspected.paths, config.paths);
     const bad = early.find((v) => !v.ok);
     if (bad !== undefined && !bad.ok) return refuse(bad.rule, bad.message);
     resolved = await resolveUnifiedDiff(effect.input.diff, read, effect.input.summary);
   } else {
     const edits = effect.input.edits ?? [];
-    const early = await checkWritePaths(
+    const early = await deps.trust.guardPaths(
       worktree,
       edits.map((e) => e.path),
       config.paths,
@@ -75,7 +74,7 @@ export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: Run
   const runnerEnv = patchKind === 'fix' ? checkRunnerEnv(changes) : { ok: true as const };
   if (!runnerEnv.ok) return refuse(runnerEnv.rule, runnerEnv.message, patch);
 
-  const verdicts = await checkWritePaths(
+  const verdicts = await deps.trust.guardPaths(
     worktree,
     changes.map((c) => c.path),
     config.paths,

@@ -83,7 +83,7 @@ export async function askModel(
     toolResults = [];
     for (const call of calls) {
       await deps.journal.append({ type: 'tool_call', phase, payload: { call, policy: 'allowed' } });
-      const result = await runReadTool(ctx.worktree, call, lastReport);
+      const result = await runReadTool(ctx.worktree, call, lastReport, deps.trust.encodeData);
       await deps.journal.append({
         type: 'tool_result',
         phase,

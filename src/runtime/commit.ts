@@ -50,13 +50,13 @@ export async function commitRun(
   const existing = await findCommitByOp(ctx.repoRoot, ref, opKey);
   if (existing !== null) return { type: 'committed', sha: existing, branch };
 
-  const tree = effect.fixPatch.tree;
-  if (tree === undefined)
+  const tested = effect.fixPatch.tree;
+  if (tested === undefined)
     throw new InternalError(
       `the fix ${effect.fixPatch.sha.slice(0, 12)} carries no tree; it cannot be committed`,
     );
   const sha = await commitTree(await gitDirFor(ctx.repoRoot), {
-    tree,
+    tree: await deps.trust.treeToCommit(ctx, tested),
     parent: ctx.baseSha,
     message: commitMessage(effect, ctx, opKey),
     date: ctx.startedAt,

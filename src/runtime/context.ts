@@ -5,6 +5,7 @@ import type { Config } from '../policy/config-schema.js';
 import type { PathKind } from '../policy/path-kinds.js';
 import type { ModelProvider } from '../model/provider.js';
 import type { JournalEntry } from '../journal/entry.js';
+import type { checkWritePaths } from '../../sandbox/path-guard.js';
 
 /** Facts fixed when a run starts; journaled in `run_started` so resume and replay see the same ones. */
 export interface RunContext {
@@ -74,8 +75,27 @@ export interface RunDeps {
   classify: (path: string) => PathKind;
   /** Wall time the run has used across all its sessions, from a monotonic clock. */
   elapsedMs: () => number;
+  /** The trust mechanisms of docs/security.md; always `REAL_TRUST` (trust.ts) outside `agentctl eval --sabotage`. */
+  trust: TrustMechanisms;
   /** Only for `agentctl eval --sabotage`, which proves the eval notices a disabled gate; absent otherwise. */
   effectHook?: EffectHook;
+}
+
+/**
+ * The mechanisms that keep hostile proposals and tests from changing what is judged, committed or sent, passed in so
+ * the eval's self-test can swap one for a weaker one and show its scenarios notice. The product has no switch.
+ */
+export interface TrustMechanisms {
+  /** What a sandboxed test run sees read-only beyond the host view (sandbox/host-view.ts): dependency folders. */
+  testBinds: (ctx: RunContext) => Array<{ from: string; to: string }>;
+  /** The path guard every proposed path passes (sandbox/path-guard.ts). */
+  guardPaths: typeof checkWritePaths;
+  /** The one encoder repository text reaches the model through (src/core/data-block.ts). */
+  encodeData: (source: string, body: string) => string;
+  /** Makes the worktree hold exactly `tree` around a test run; returns the paths that differed. */
+  restoreTree: (ctx: RunContext, tree: string) => Promise<string[]>;
+  /** The tree COMMIT commits, given the tree GREEN tested. */
+  treeToCommit: (ctx: RunContext, tested: string) => Promise<string>;
 }
 
 /** Wraps one effect's execution: adjust the deps it runs with, or rewrite the event it produced. */

@@ -30,6 +30,7 @@ export async function runReadTool(
   worktree: string,
   call: ToolCall,
   lastReport: () => string,
+  encode: (source: string, body: string) => string = dataBlock,
 ): Promise<ToolResultMessage> {
   const reply = (content: string, isError = false): ToolResultMessage => ({
     callId: call.id ?? call.name,
@@ -51,7 +52,7 @@ export async function runReadTool(
         .slice(start - 1, end)
         .map((l, i) => `${String(start + i).padStart(4)}| ${l}`)
         .join('\n');
-      return reply(dataBlock(`${input.data.path}:${start}-${end}`, body));
+      return reply(encode(`${input.data.path}:${start}-${end}`, body));
     }
     case 'list_files': {
       const input = ListFilesInput.safeParse(call.input);
@@ -60,7 +61,7 @@ export async function runReadTool(
       const files = (await listWorktreeFiles(worktree)).filter((f) => dir === '' || f.startsWith(`${dir}/`));
       const shown = files.slice(0, MAX_LIST);
       const more = files.length > shown.length ? `\n(${files.length - shown.length} more not shown)` : '';
-      return reply(dataBlock(`list ${dir || '.'}`, shown.join('\n') + more));
+      return reply(encode(`list ${dir || '.'}`, shown.join('\n') + more));
     }
     case 'search_text': {
       const input = SearchTextInput.safeParse(call.input);
@@ -77,12 +78,10 @@ export async function runReadTool(
             hits.push(`${file}:${i + 1}: ${line.slice(0, 300)}`);
         });
       }
-      return reply(
-        dataBlock(`search ${JSON.stringify(input.data.query)}`, hits.join('\n') || '(no matches)'),
-      );
+      return reply(encode(`search ${JSON.stringify(input.data.query)}`, hits.join('\n') || '(no matches)'));
     }
     case 'read_last_report':
-      return reply(dataBlock('last test report', lastReport()));
+      return reply(encode('last test report', lastReport()));
     default:
       return reply(`${call.name} is not a read-only tool`, true);
   }

@@ -18,6 +18,7 @@ import type { ModelProvider } from '../model/provider.js';
 import type { Approver, EffectHook, ProgressSink, RunContext, RunDeps } from './context.js';
 import { drive, type DriveOutcome } from './driver.js';
 import { failpoint } from './failpoints.js';
+import { REAL_TRUST } from './trust.js';
 import {
   attachDependencies,
   baseTree,
@@ -116,6 +117,7 @@ export async function openRun(
     failpoint,
     classify: (p) => classifier.kindOf(p),
     elapsedMs: () => usedWallMs + (performance.now() - sessionStart),
+    trust: REAL_TRUST,
     ...(opts.effectHook !== undefined ? { effectHook: opts.effectHook } : {}),
   };
   return {

@@ -13,7 +13,7 @@ import { sha256Hex } from '../journal/hash.js';
 import type { RunContext, RunDeps } from './context.js';
 import { rerunWithStubs } from './red-stub.js';
 import { describeReport, saveReport } from './reports.js';
-import { gitDirFor, syncWorktree, textInTree, treeEntries } from './worktree.js';
+import { gitDirFor, textInTree, treeEntries } from './worktree.js';
 
 /** Keeps the most recent report for `read_last_report` and the evidence bundle. */
 export interface ReportMemory {
@@ -31,7 +31,7 @@ async function restore(
   purpose: string,
   when: 'before' | 'after',
 ) {
-  const paths = await syncWorktree(ctx, tree);
+  const paths = await deps.trust.restoreTree(ctx, tree);
   if (paths.length === 0) return;
   await deps.journal.append({
     type: 'worktree_restored',
@@ -65,7 +65,7 @@ export async function runAndRecord(
     config: ctx.config,
     files,
     isTestFile: (p) => deps.classify(p) === 'test',
-    readOnlyBinds: ctx.readOnlyBinds,
+    readOnlyBinds: deps.trust.testBinds(ctx),
   });
   const sha = await saveReport(ctx.runDir, run.report);
   memory.last = run.report;

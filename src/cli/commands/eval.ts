@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { SABOTAGE_GATES, type SabotageGate } from '../../eval/sabotage.js';
+import { SABOTAGE_GATES, SABOTAGE_HELP, type SabotageGate } from '../../eval/sabotage.js';
 import { loadSuite, runSuite } from '../../eval/suite.js';
 import { formatTable } from '../../eval/table.js';
 import { packageFile } from '../../paths.js';
@@ -29,7 +29,7 @@ export async function evalCommand(opts: EvalOptions, io: CliIO): Promise<number>
   const scenarios = await loadSuite(dir, opts.only ?? []);
   if (!opts.json && sabotage !== undefined)
     io.stdout.write(
-      `Self-test: the ${sabotage} gate is sabotaged; scenarios that depend on it should FAIL.\n`,
+      `Self-test: ${sabotage} is sabotaged (${SABOTAGE_HELP[sabotage]}); scenarios that depend on it should FAIL.\n`,
     );
   const results = await runSuite(scenarios, {
     ...(sabotage === undefined ? {} : { sabotage }),
