@@ -73,6 +73,7 @@ export function ReplApp({ session, who, openEditor }: ReplAppProps) {
             who={who}
             onDecision={(d) => session.decide(d)}
             openEditor={openEditor}
+            maxRows={rows - 1}
           />
         ) : snap.exit === null ? (
           <LineInput
