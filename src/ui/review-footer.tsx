@@ -10,7 +10,7 @@ type Hint = [key: string, what: string];
 const DECIDE: Hint[] = [
   ['a', 'approve'],
   ['r', 'reject'],
-  ['e', 'edit in $EDITOR (or read in pager)'],
+  ['e', '$EDITOR/pager'],
   ['d', 'details'],
   ['q', 'quit (resumable)'],
 ];

@@ -209,10 +209,15 @@ export function ReviewScreen({ request, who, onDecision, openEditor, maxRows }: 
 function position(doc: ReviewDoc, top: number, height: number, file: number | null): string {
   const total = doc.rows.length;
   const last = Math.min(total, top + height);
+  const lastFile = doc.rows.slice(top, last).findLast((r) => r.file !== null)?.file ?? null;
+  const describe = (i: number) => `${doc.files[i]?.path ?? '?'} (${doc.files[i]?.role ?? '?'})`;
+  const n = doc.files.length;
   const where =
-    file === null
-      ? `overview: ${doc.files.length} files, evidence`
-      : `${doc.files[file]?.path ?? '?'} (${doc.files[file]?.role ?? '?'}, file ${file + 1}/${doc.files.length})`;
+    file === null || lastFile === null
+      ? `overview: ${n} files, evidence`
+      : file === lastFile
+        ? `${describe(file)} · file ${file + 1}/${n}`
+        : `${describe(file)} … ${describe(lastFile)} · files ${file + 1}–${lastFile + 1}/${n}`;
   const end = last >= total ? ' (end)' : '';
-  return `${where} · lines ${total === 0 ? 0 : top + 1}–${last} of ${total}${end}`;
+  return `lines ${total === 0 ? 0 : top + 1}–${last} of ${total}${end} · ${where}`;
 }

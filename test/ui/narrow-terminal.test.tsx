@@ -35,7 +35,7 @@ describe('a 60-column terminal', () => {
       '[ ] hunk',
       '[a] approve',
       '[r] reject',
-      '[e] edit in $EDITOR (or read in pager)',
+      '[e] $EDITOR/pager',
       '[d] details',
       '[q] quit (resumable)',
     ])

@@ -69,7 +69,7 @@ describe('review screen', () => {
     const total = Number(/lines 1–(\d+) of (\d+)/.exec(frame)?.[2]);
     const height = Number(/lines 1–(\d+) of/.exec(frame)?.[1]);
     expect(total).toBeGreaterThan(height);
-    expect(frame).toMatch(new RegExp(`overview: 3 files, evidence · lines 1–${height} of ${total}`));
+    expect(frame).toMatch(new RegExp(`lines 1–${height} of ${total} · overview: 3 files, evidence`));
     expect(frame).not.toContain('+line twenty-five');
 
     stdin.write('j');
@@ -113,9 +113,9 @@ describe('review screen', () => {
     stdin.write('n');
     await vi.waitFor(() => expect(top()).toContain('━━ src/notes.txt · fix'));
     stdin.write('\u001B[D'); // left arrow: the previous file
-    await waitForFrame(lastFrame, /src\/calc\.js \(fix, file 1\/3\)/);
+    await waitForFrame(lastFrame, /src\/calc\.js \(fix\) · file 1\/3$/m);
     stdin.write('p');
-    await waitForFrame(lastFrame, new RegExp(`overview: 3 files, evidence · lines 1–${height} of`));
+    await waitForFrame(lastFrame, new RegExp(`lines 1–${height} of ${total} · overview: 3 files, evidence`));
     expect(lastFrame()).toContain('patch ab12cd34ef56');
   });
 
