@@ -183,3 +183,48 @@ export function editLine(s: LineState, input: string, key: Key, history: readonl
   if (text.endsWith('\n')) return { kind: 'submit', line: replace(s, s.pos, s.pos, text.slice(0, -1)).value };
   return { kind: 'edit', state: replace(s, s.pos, s.pos, text) };
 }
+
+// Keys that are single control characters (Ctrl-A…Ctrl-Z but Tab, LF and CR, and DEL for Backspace).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001a\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_SPLIT = /([\u0001-\u0008\u000b\u000c\u000e-\u001a\u007f])/;
+
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+/**
+ * Splits one read into the keys it holds: ink hands several keys read at once ("\x01\x0b", or text then
+ * Ctrl-U) over as one string, whose control characters would otherwise be dropped. Text runs stay whole.
+ */
+export function keyEvents(input: string, key: Key): Array<[string, Key]> {
+  if (key.ctrl || key.meta || input.length < 2 || !CONTROL.test(input)) return [[input, key]];
+  return input.split(CONTROL_SPLIT).flatMap((part): Array<[string, Key]> => {
+    if (part === '') return [];
+    if (part === '\u007f') return [['', { ...NO_KEY, delete: true }]];
+    const code = part.charCodeAt(0);
+    if (part.length === 1 && code >= 1 && code <= 26)
+      return [[String.fromCharCode(code + 96), { ...NO_KEY, ctrl: true }]];
+    return [[part, NO_KEY]];
+  });
+}

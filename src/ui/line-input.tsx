@@ -1,6 +1,6 @@
 import { useReducer, useRef } from 'react';
 import { Box, useInput } from 'ink';
-import { EMPTY_LINE, editLine, type LineState } from './line-edit.js';
+import { EMPTY_LINE, editLine, keyEvents, type LineState } from './line-edit.js';
 import { T } from './theme.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -31,27 +31,33 @@ export function LineInput({
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useInput(
     (input, key) => {
-      const action = editLine(line.current, input, key, history);
-      switch (action.kind) {
-        case 'edit':
-          line.current = action.state;
-          break;
-        case 'submit':
-          line.current = EMPTY_LINE;
-          onSubmit(action.line);
-          break;
-        case 'eof':
-          onEof?.();
-          return;
-        case 'cancel':
-        case 'ignore':
-          return;
-        default: {
-          const never: never = action;
-          return never;
+      const events = line.current.paste === null ? keyEvents(input, key) : [[input, key] as const];
+      let changed = false;
+      for (const [i, k] of events) {
+        const action = editLine(line.current, i, k, history);
+        switch (action.kind) {
+          case 'edit':
+            line.current = action.state;
+            changed = true;
+            break;
+          case 'submit':
+            line.current = EMPTY_LINE;
+            changed = true;
+            onSubmit(action.line);
+            break;
+          case 'eof':
+            onEof?.();
+            break;
+          case 'cancel':
+          case 'ignore':
+            break;
+          default: {
+            const never: never = action;
+            return never;
+          }
         }
       }
-      rerender();
+      if (changed) rerender();
     },
     { isActive },
   );

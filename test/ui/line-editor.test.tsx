@@ -183,6 +183,17 @@ describe('the REPL line editor', () => {
     expect(r.submitted).toEqual(['line one\nline two']);
   });
 
+  it('control keys that arrive in one read with other keys all count', async () => {
+    const r = mount();
+    await tick();
+    await r.keys('abc def');
+    r.stdin.write(`${KEY.ctrlA}${KEY.ctrlK}new${KEY.ctrlE}!${KEY.backspace}?`);
+    await waitForFrame(r.lastFrame, /› new\?▏/);
+    r.stdin.write(`${KEY.ctrlU}x\r`);
+    await tick();
+    expect(r.submitted).toEqual(['x']);
+  });
+
   it('Alt-Enter starts a new line by hand; Left crosses it', async () => {
     expect(await edit('ab', KEY.altEnter, 'cd', KEY.left, KEY.left, KEY.left, 'X')).toBe('abX\ncd');
   });
