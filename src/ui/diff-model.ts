@@ -58,8 +58,3 @@ export function parseDiff(diff: string): DiffFile[] {
       };
     });
 }
-
-/** Every hunk of every file, in order: what n/p step through. */
-export function allHunks(files: DiffFile[]): Hunk[] {
-  return files.flatMap((f) => f.hunks);
-}

@@ -1,11 +1,31 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import { Box, Static, useApp, useInput } from 'ink';
+import { Box, Static, useApp, useInput, useStdout } from 'ink';
 import type { OpenEditor } from './external-editor.js';
 import { LineInput } from './line-input.js';
 import type { ReplSession } from './repl-session.js';
 import { ReviewScreen } from './review-screen.js';
 import { RunPanel } from './run-panel.js';
 import { T } from './theme.js';
+import { useTerminalSize } from './use-terminal-size.js';
+
+// Bracketed paste: the terminal wraps a paste in ESC[200~ … ESC[201~, so a pasted block arrives as one task.
+const PASTE_ON = '\u001B[?2004h';
+const PASTE_OFF = '\u001B[?2004l';
+
+/** Turns bracketed paste on while the REPL is mounted on a terminal, and off again however the process ends. */
+function useBracketedPaste(): void {
+  const { stdout } = useStdout();
+  useEffect(() => {
+    if (stdout.isTTY !== true) return;
+    stdout.write(PASTE_ON);
+    const off = () => stdout.write(PASTE_OFF);
+    process.once('exit', off);
+    return () => {
+      process.off('exit', off);
+      off();
+    };
+  }, [stdout]);
+}
 
 export interface ReplAppProps {
   session: ReplSession;
@@ -20,6 +40,8 @@ export interface ReplAppProps {
 export function ReplApp({ session, who, openEditor }: ReplAppProps) {
   const snap = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const { exit } = useApp();
+  const { rows } = useTerminalSize();
+  useBracketedPaste();
 
   useEffect(() => {
     if (snap.exit !== null) exit();
@@ -40,7 +62,8 @@ export function ReplApp({ session, who, openEditor }: ReplAppProps) {
         )}
       </Static>
       <Box flexDirection="column">
-        {snap.run !== null && snap.busy ? (
+        {/* The review takes the whole height it is given; the timeline would only push it past the terminal. */}
+        {snap.run !== null && snap.busy && snap.review === null ? (
           <RunPanel view={snap.run} now={session.now} quiet={snap.review !== null} />
         ) : null}
         {snap.review !== null ? (
@@ -50,12 +73,15 @@ export function ReplApp({ session, who, openEditor }: ReplAppProps) {
             who={who}
             onDecision={(d) => session.decide(d)}
             openEditor={openEditor}
+            maxRows={rows - 1}
           />
         ) : snap.exit === null ? (
           <LineInput
             prompt="agentctl › "
             history={snap.history}
             onSubmit={(line) => session.submit(line)}
+            onEof={() => session.endOfInput()}
+            maxRows={Math.max(3, rows - 12)}
             placeholder={snap.busy ? 'a run is in progress · /status /budget /diff' : 'a task, or /help'}
           />
         ) : null}

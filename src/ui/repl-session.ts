@@ -1,6 +1,7 @@
 import type { RunState } from '../core/state.js';
 import type { Approver, ProgressSink, ReviewDecision, ReviewRequest } from '../runtime/context.js';
 import { parseReplLine, type ReplCommand } from './repl-commands.js';
+import { memoryHistory, withLine, type HistoryStore } from './repl-history.js';
 import { budgetLines, diffLines, helpLines, outcomeLines, statusLine } from './repl-text.js';
 import { newRunView, viewProgress, type LogLine, type RunView } from './run-view.js';
 import type { Tone } from './theme.js';
@@ -33,6 +34,8 @@ export interface ReplDeps {
   /** Continues a journaled run; `model` overrides the one the journal names. Absent: resume is not available. */
   resumeRun?(runId: string, model: string | undefined, hooks: RunHooks): Promise<RunOutcome>;
   listRuns(): Promise<Array<{ runId: string; mtime: Date }>>;
+  /** Where typed lines are kept between sessions; in memory when absent. */
+  history?: HistoryStore;
   now?: () => number;
 }
 
@@ -73,10 +76,13 @@ export class ReplSession {
   private stop = false;
   private interrupts = 0;
   private active: Promise<void> = Promise.resolve();
+  private readonly history: HistoryStore;
   readonly now: () => number;
 
   constructor(private readonly deps: ReplDeps) {
     this.now = deps.now ?? Date.now;
+    this.history = deps.history ?? memoryHistory();
+    this.snap = { ...this.snap, history: this.history.load() };
   }
 
   /** For React's useSyncExternalStore: called on every change. */
@@ -103,7 +109,8 @@ export class ReplSession {
     this.interrupts = 0;
     const command = parseReplLine(line);
     if (command.kind === 'empty') return;
-    this.set({ history: [...this.snap.history, line] });
+    this.history.append(line);
+    this.set({ history: withLine(this.snap.history, line) });
     this.print(`› ${line}`, 'command');
     this.run(command).catch((err: unknown) => this.printError(err));
   }
@@ -115,6 +122,11 @@ export class ReplSession {
     this.pending = null;
     this.set({ review: null });
     resolve(decision);
+  }
+
+  /** Ctrl-D on an empty line: leaves, as /quit does (and like /quit, not while a run is in progress). */
+  endOfInput(): void {
+    this.run({ kind: 'quit' }).catch((err: unknown) => this.printError(err));
   }
 
   /** Ctrl-C: once asks the run to stop at the next safe boundary; twice leaves. */

@@ -1,17 +1,16 @@
 import { useEffect, useMemo, useReducer, useRef } from 'react';
 import { Box, useInput, type Key } from 'ink';
 import type { ReviewDecision, ReviewRequest } from '../runtime/context.js';
-import { allHunks, parseDiff } from './diff-model.js';
-import { FileList, HunkView } from './diff-view.js';
-import { EvidenceView } from './evidence-view.js';
+import { DocWindow } from './diff-view.js';
 import type { OpenEditor } from './external-editor.js';
 import { EMPTY_LINE, editLine, type LineState } from './line-edit.js';
-import { LineView } from './line-input.js';
+import { clampTop, currentFile, jump, lastTop, reviewDocument, type ReviewDoc } from './review-doc.js';
+import { Footer, footerRows } from './review-footer.js';
 import { T } from './theme.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
-/** Where the reviewer is: reading, typing a reason, in their editor, or done. */
-type Mode =
+/** Where the reviewer is: reading, typing a reason, in their editor or pager, or done. */
+export type Mode =
   | { kind: 'browse'; notice: string | null }
   | { kind: 'reason'; line: LineState; error: string | null }
   | { kind: 'editing' }
@@ -19,7 +18,8 @@ type Mode =
 
 interface ScreenState {
   mode: Mode;
-  hunk: number;
+  /** The document row at the top of the window. */
+  top: number;
   details: boolean;
 }
 
@@ -30,8 +30,8 @@ export interface ReviewScreenProps {
   /** Called once with the decision; the approval binds to `request.patch.sha`. */
   onDecision: (decision: ReviewDecision) => void;
   openEditor?: OpenEditor;
-  /** Diff lines shown per hunk; by default what fits the terminal. */
-  maxHunkLines?: number;
+  /** The most rows the screen may take; by default one less than the terminal, so ink never clears it. */
+  maxRows?: number;
 }
 
 /** Short form of a patch sha shown on screen; the approval binds to the full one. */
@@ -39,27 +39,49 @@ export function shortSha(sha: string): string {
   return sha.slice(0, 12);
 }
 
+/** Everything the review shows, as plain text: what the pager gets when there is no editor. */
+export function wholeChange(request: ReviewRequest): string {
+  return [
+    `agentctl review: ${request.task}`,
+    `fix patch ${request.patch.sha} (an approval binds to this hash)`,
+    `test patch ${request.testPatch.sha}`,
+    '',
+    request.patch.diff.trimEnd(),
+    request.testPatch.diff.trimEnd(),
+    '',
+  ].join('\n');
+}
+
+// Rows around the window: the top border, the title, the patch line and the position line.
+const HEADER_ROWS = 4;
+
 /**
- * The review of one GREEN patch: its diff with a file list and hunk navigation, the RED and GREEN evidence,
- * and the keys that decide. It only reports the decision; what a rejection means is the core's business.
+ * The review of one GREEN patch: the whole change (fix and test) as one scrollable document with the RED and
+ * GREEN evidence, the patch hash the approval binds to always in view, and the keys that decide. The screen is
+ * never taller than `maxRows`, so ink redraws it in place and the user's scrollback survives. It only reports
+ * the decision; what a rejection means is the core's business.
  */
-export function ReviewScreen({ request, who, onDecision, openEditor, maxHunkLines }: ReviewScreenProps) {
-  const files = useMemo(() => parseDiff(request.patch.diff), [request.patch.diff]);
-  const hunks = useMemo(() => allHunks(files), [files]);
+export function ReviewScreen({ request, who, onDecision, openEditor, maxRows }: ReviewScreenProps) {
   // Kept in a ref so key events that arrive before React re-renders see the current mode.
   const state = useRef<ScreenState>({
     mode: { kind: 'browse', notice: request.notice ?? null },
-    hunk: 0,
+    top: 0,
     details: false,
   });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const { rows } = useTerminalSize();
+  const { rows, columns } = useTerminalSize();
+  const { details } = state.current;
+  const doc = useMemo(() => reviewDocument(request, columns, details), [request, columns, details]);
+  const budget = Math.max(6, maxRows ?? rows - 1);
+  const footer = footerRows(state.current.mode, columns);
+  const height = Math.max(1, budget - HEADER_ROWS - footer);
   const short = shortSha(request.patch.sha);
 
   const set = (patch: Partial<ScreenState>) => {
     state.current = { ...state.current, ...patch };
     rerender();
   };
+  const scrollTo = (top: number) => set({ top: clampTop(doc, height, top) });
   const decide = (decision: ReviewDecision, summary: string) =>
     set({ mode: { kind: 'decided', summary, decision } });
   // Reported once the outcome line is committed, so whoever unmounts the screen leaves that line behind.
@@ -79,7 +101,7 @@ export function ReviewScreen({ request, who, onDecision, openEditor, maxHunkLine
       return;
     }
     set({ mode: { kind: 'editing' } });
-    openEditor(request.patch.diff).then(
+    openEditor(request.patch.diff, wholeChange(request)).then(
       (outcome) => {
         if (outcome.kind === 'changed') {
           decide(
@@ -91,7 +113,9 @@ export function ReviewScreen({ request, who, onDecision, openEditor, maxHunkLine
         const notice =
           outcome.kind === 'unchanged'
             ? 'the patch is unchanged; approve, reject or edit it'
-            : outcome.message;
+            : outcome.kind === 'paged'
+              ? null
+              : outcome.message;
         set({ mode: { kind: 'browse', notice } });
       },
       (err: unknown) => set({ mode: { kind: 'browse', notice: `the editor failed: ${String(err)}` } }),
@@ -110,13 +134,30 @@ export function ReviewScreen({ request, who, onDecision, openEditor, maxHunkLine
   };
 
   const onBrowseKey = (input: string, key: Key) => {
-    const { hunk, details } = state.current;
-    if (input === 'n' || key.rightArrow || key.downArrow) set({ hunk: Math.min(hunk + 1, hunks.length - 1) });
-    else if (input === 'p' || key.leftArrow || key.upArrow) set({ hunk: Math.max(hunk - 1, 0) });
+    const { top } = state.current;
+    const page = Math.max(1, height - 1);
+    // Ctrl-letters never decide (Ctrl-A is not "a"); Ctrl-D/U and Ctrl-F/B scroll as in less.
+    if (key.ctrl) {
+      if (input === 'd') scrollTo(top + Math.ceil(height / 2));
+      else if (input === 'u') scrollTo(top - Math.ceil(height / 2));
+      else if (input === 'f') scrollTo(top + page);
+      else if (input === 'b') scrollTo(top - page);
+      return;
+    }
+    if (input === 'j' || key.downArrow || key.return) scrollTo(top + 1);
+    else if (input === 'k' || key.upArrow) scrollTo(top - 1);
+    else if (input === ' ' || key.pageDown) scrollTo(top + page);
+    else if (input === 'b' || key.pageUp) scrollTo(top - page);
+    else if (input === 'g' || key.home) scrollTo(0);
+    else if (input === 'G' || key.end) scrollTo(lastTop(doc, height));
+    else if (input === 'n' || key.rightArrow) scrollTo(jump(doc.fileStarts, top, 1));
+    else if (input === 'p' || key.leftArrow) scrollTo(jump(doc.fileStarts, top, -1));
+    else if (input === ']') scrollTo(jump(doc.hunkStarts, top, 1));
+    else if (input === '[') scrollTo(jump(doc.hunkStarts, top, -1));
     else if (input === 'a') decide({ decision: 'approve', by: who }, `✓ approved patch ${short}`);
     else if (input === 'r') set({ mode: { kind: 'reason', line: EMPTY_LINE, error: null } });
     else if (input === 'e') edit();
-    else if (input === 'd') set({ details: !details });
+    else if (input === 'd') set({ details: !state.current.details });
     else if (input === 'q') quit();
   };
 
@@ -129,8 +170,9 @@ export function ReviewScreen({ request, who, onDecision, openEditor, maxHunkLine
     else onBrowseKey(input, key);
   });
 
-  const { mode, hunk, details } = state.current;
-  const current = hunks[hunk];
+  const { mode } = state.current;
+  const top = clampTop(doc, height, state.current.top);
+  const file = currentFile(doc, top, height);
   return (
     <Box
       flexDirection="column"
@@ -139,79 +181,43 @@ export function ReviewScreen({ request, who, onDecision, openEditor, maxHunkLine
       borderRight={false}
       borderBottom={false}
     >
-      <T tone="bold">Review the fix for: {request.task}</T>
-      <T>
+      <T tone="bold" wrap="truncate-end">
+        Review the fix for: {request.task.replace(/\s+/g, ' ')}
+      </T>
+      <T wrap="truncate-end">
         patch <T tone="accent">{short}</T> · {request.patch.changedLines} changed lines · an approval applies
         to this exact patch
       </T>
-      <T tone="dim">{request.patch.summary}</T>
-      <Box marginTop={1} flexDirection="column">
-        <FileList files={files} current={current?.file} />
-      </Box>
-      <Box marginTop={1}>
-        <HunkView
-          hunk={current}
-          index={hunk}
-          total={hunks.length}
-          maxLines={maxHunkLines ?? Math.max(4, rows - 28)}
-        />
-      </Box>
-      <Box marginTop={1}>
-        <EvidenceView request={request} details={details} />
-      </Box>
-      <Box marginTop={1} flexDirection="column">
-        <Footer mode={mode} />
-      </Box>
+      {mode.kind === 'decided' ? (
+        <T tone="bold" wrap="truncate-end">
+          {mode.summary}
+        </T>
+      ) : (
+        <>
+          <T tone="dim" wrap="truncate-end">
+            {position(doc, top, height, file)}
+          </T>
+          <DocWindow doc={doc} top={top} height={height} current={file} />
+          <Footer mode={mode} columns={columns} />
+        </>
+      )}
     </Box>
   );
 }
 
-function Footer({ mode }: { mode: Mode }) {
-  switch (mode.kind) {
-    case 'decided':
-      return <T tone="bold">{mode.summary}</T>;
-    case 'editing':
-      return <T tone="dim">the patch is open in your editor…</T>;
-    case 'reason':
-      return (
-        <>
-          <T>Why reject it? The reason goes back to the model and counts as an attempt (Esc: back).</T>
-          <LineView prompt="reason › " value={mode.line.value} />
-          {mode.error !== null ? <T tone="warn">{mode.error}</T> : null}
-        </>
-      );
-    case 'browse':
-      return (
-        <>
-          {mode.notice !== null ? <T tone="warn">{mode.notice}</T> : null}
-          <KeyHints />
-        </>
-      );
-    default: {
-      const never: never = mode;
-      return never;
-    }
-  }
-}
-
-const KEYS: Array<[string, string]> = [
-  ['a', 'approve'],
-  ['r', 'reject'],
-  ['e', 'edit in $EDITOR'],
-  ['d', 'details'],
-  ['n/p', 'next/prev hunk'],
-  ['q', 'quit (resumable)'],
-];
-
-function KeyHints() {
-  return (
-    <Box flexWrap="wrap">
-      {KEYS.map(([k, what]) => (
-        <Box key={k} marginRight={2}>
-          <T tone="accent">[{k}]</T>
-          <T> {what}</T>
-        </Box>
-      ))}
-    </Box>
-  );
+/** "src/calc.js (fix, file 1/3) · lines 1–17 of 64": where the window is in the whole change. */
+function position(doc: ReviewDoc, top: number, height: number, file: number | null): string {
+  const total = doc.rows.length;
+  const last = Math.min(total, top + height);
+  const lastFile = doc.rows.slice(top, last).findLast((r) => r.file !== null)?.file ?? null;
+  const describe = (i: number) => `${doc.files[i]?.path ?? '?'} (${doc.files[i]?.role ?? '?'})`;
+  const n = doc.files.length;
+  const where =
+    file === null || lastFile === null
+      ? `overview: ${n} files, evidence`
+      : file === lastFile
+        ? `${describe(file)} · file ${file + 1}/${n}`
+        : `${describe(file)} … ${describe(lastFile)} · files ${file + 1}–${lastFile + 1}/${n}`;
+  const end = last >= total ? ' (end)' : '';
+  return `lines ${total === 0 ? 0 : top + 1}–${last} of ${total}${end} · ${where}`;
 }

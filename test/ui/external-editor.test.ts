@@ -1,3 +1,6 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { externalEditor } from '../../src/ui/external-editor.js';
 
@@ -16,10 +19,34 @@ describe('viewing a patch in $EDITOR', () => {
     await expect(externalEditor({ EDITOR: 'truncate -s 0' })(DIFF)).resolves.toEqual({ kind: 'unchanged' });
   });
 
-  it('says what to do when there is no editor, or it fails', async () => {
-    await expect(externalEditor({})(DIFF)).resolves.toEqual({
+  it('without an editor, shows the whole change in $PAGER (a pager with arguments works)', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'agentctl-pager-')), 'paged.txt');
+    const whole = `${DIFF}--- /dev/null\n+++ b/x.test.js\n@@ -0,0 +1 @@\n+test()\n`;
+    await expect(
+      externalEditor({ PAGER: `tee ${out} >/dev/null`, PATH: process.env.PATH })(DIFF, whole),
+    ).resolves.toEqual({
+      kind: 'paged',
+    });
+    expect(await readFile(out, 'utf8')).toBe(whole);
+  });
+
+  it('says plainly when there is neither an editor nor a pager, or the editor fails', async () => {
+    await expect(
+      externalEditor({ PAGER: 'agentctl-no-such-pager', PATH: process.env.PATH })(DIFF),
+    ).resolves.toEqual({
       kind: 'unavailable',
-      message: 'set $EDITOR to inspect the patch in an editor',
+      message:
+        'no editor or pager here: $EDITOR and $VISUAL are unset and "agentctl-no-such-pager" cannot be run; set $EDITOR or $PAGER to read the whole change',
+    });
+    // No $PAGER and no less on the PATH.
+    const bare = await externalEditor({ PATH: '/nonexistent' })(DIFF);
+    expect(bare).toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringContaining('"less -R" cannot be run'),
+    });
+    await expect(externalEditor({ PAGER: 'false', PATH: process.env.PATH })(DIFF)).resolves.toEqual({
+      kind: 'unavailable',
+      message: 'the pager "false" failed (exit 1)',
     });
     const failed = await externalEditor({ VISUAL: 'false' })(DIFF);
     expect(failed).toMatchObject({

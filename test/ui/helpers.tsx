@@ -110,11 +110,14 @@ export function sampleRequest(): ReviewRequest {
 
 class NarrowStdout extends EventEmitter {
   frames: string[] = [];
+  isTTY: boolean;
   constructor(
     readonly columns: number,
     readonly rows: number,
+    tty = false,
   ) {
     super();
+    this.isTTY = tty;
   }
   write = (frame: string) => {
     this.frames.push(frame);
@@ -122,15 +125,25 @@ class NarrowStdout extends EventEmitter {
   };
 }
 
-class QuietStdin extends EventEmitter {
+class KeyStdin extends EventEmitter {
   isTTY = true;
+  private data: string | null = null;
   setEncoding() {}
   setRawMode() {}
   resume() {}
   pause() {}
   ref() {}
   unref() {}
-  read = () => null;
+  read = () => {
+    const d = this.data;
+    this.data = null;
+    return d;
+  };
+  /** Delivers `data` as one read, as a terminal does for a key or a paste. */
+  write(data: string) {
+    this.data = data;
+    this.emit('readable');
+  }
 }
 
 /** Renders into a terminal of the given width (ink-testing-library's is fixed at 100 columns). */
@@ -138,12 +151,28 @@ export function renderAt(columns: number, tree: ReactElement) {
   const stdout = new NarrowStdout(columns, 40);
   const app = inkRender(tree, {
     stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: new QuietStdin() as unknown as NodeJS.ReadStream,
+    stdin: new KeyStdin() as unknown as NodeJS.ReadStream,
     debug: true,
     exitOnCtrlC: false,
     patchConsole: false,
   });
   return { app, lastFrame: () => stdout.frames.at(-1) ?? '' };
+}
+
+/**
+ * Renders into a pretend TTY of `columns` × `rows`, the way ink draws on a real one (log-update, not debug
+ * frames), keeping every byte written: what a terminal would receive, clear-screen sequences included.
+ */
+export function renderTerminal(columns: number, rows: number, tree: ReactElement) {
+  const stdout = new NarrowStdout(columns, rows, true);
+  const stdin = new KeyStdin();
+  const app = inkRender(tree, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  return { app, stdin, written: () => stdout.frames.join('') };
 }
 
 /** The default budgets, for states built in tests. */

@@ -4,7 +4,7 @@ import { ReplApp } from '../../src/ui/repl-app.js';
 import { ReplSession } from '../../src/ui/repl-session.js';
 import { ReviewScreen } from '../../src/ui/review-screen.js';
 import { colorAllowed, ThemeProvider } from '../../src/ui/theme.js';
-import { renderAt, sampleRequest, stateIn, tick } from './helpers.js';
+import { renderAt, renderTerminal, sampleRequest, stateIn, tick } from './helpers.js';
 
 const ESC = '\u001B';
 const ANSI = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
@@ -28,9 +28,14 @@ describe('a 60-column terminal', () => {
     expect(frame).toContain('patch ab12cd34ef56');
     expect(frame).toContain('+  let total = 0; // start');
     for (const key of [
+      'j/k ↑↓ line',
+      'space/PgDn PgUp page',
+      'g/G top/end',
+      'n/p ←→ file',
+      '[ ] hunk',
       '[a] approve',
       '[r] reject',
-      '[e] edit in $EDITOR',
+      '[e] $EDITOR/pager',
       '[d] details',
       '[q] quit (resumable)',
     ])
@@ -67,6 +72,49 @@ describe('a 60-column terminal', () => {
     expect(frame).toContain('running the new tests, then the full suite');
     expect(widest(frame)).toBeLessThanOrEqual(60);
   });
+});
+
+describe('a terminal no taller than the review', () => {
+  // ink clears the screen and the scrollback (ESC[2J ESC[3J) whenever a frame is as tall as the terminal.
+  const CLEAR = new RegExp(`${ESC}\\[[23]J`);
+
+  for (const [columns, rows] of [
+    [80, 24],
+    [60, 30],
+    [100, 12],
+  ] as const)
+    it(`at ${columns}×${rows}, scrolling the whole change and deciding never clears the terminal`, async () => {
+      const { app, stdin, written } = renderTerminal(
+        columns,
+        rows,
+        <ReviewScreen request={sampleRequest()} who="ada" onDecision={() => undefined} />,
+      );
+      unmounts.push(() => app.unmount());
+      await tick();
+      for (const key of [
+        'j',
+        'j',
+        ' ',
+        'n',
+        'n',
+        'd',
+        'G',
+        'k',
+        '\u001B[5~',
+        'g',
+        'r',
+        'no',
+        '\u001B',
+        'a',
+      ]) {
+        stdin.write(key);
+        await tick(5);
+      }
+      await tick();
+      const out = written();
+      expect(out).toContain('✓ approved patch ab12cd34ef56');
+      expect(out).not.toMatch(CLEAR);
+    });
 });
 
 describe('NO_COLOR', () => {

@@ -2,9 +2,10 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReviewDecision } from '../../src/runtime/context.js';
 import { ReplApp } from '../../src/ui/repl-app.js';
+import { memoryHistory } from '../../src/ui/repl-history.js';
 import { ReplSession, type ReplDeps, type RunHooks, type RunOutcome } from '../../src/ui/repl-session.js';
 import { ThemeProvider } from '../../src/ui/theme.js';
-import { sampleRequest, stateIn, tick, waitForFrame } from './helpers.js';
+import { renderTerminal, sampleRequest, stateIn, tick, waitForFrame } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -169,5 +170,59 @@ describe('REPL', () => {
     await waitForFrame(r.lastFrame, /stopped at a checkpoint \(run r9\); continue with \/resume r9/);
     expect(r.lastFrame()).toContain('resuming run r9 in REVIEW');
     expect(resumed).toEqual([{ runId: 'r9', model: undefined }]);
+  });
+
+  it('a bracketed multi-line paste becomes one task, started once with every line', async () => {
+    const r = fakeRuntime({ configuredModel: () => Promise.resolve('scripted:x.json') });
+    await tick();
+    r.stdin.write('\u001B[200~average() of [] should be 0\r\rnot NaN, see issue 12\u001B[201~');
+    await waitForFrame(r.lastFrame, /not NaN, see issue 12▏/);
+    expect(r.started).toEqual([]);
+    r.stdin.write('\r');
+    await waitForFrame(r.lastFrame, /› average\(\) of \[\] should be 0/);
+    expect(r.started).toEqual([
+      { task: 'average() of [] should be 0\n\nnot NaN, see issue 12', model: 'scripted:x.json' },
+    ]);
+  });
+
+  it('Ctrl-D on an empty prompt leaves, but not while a run is in progress', async () => {
+    const r = fakeRuntime({ configuredModel: () => Promise.resolve('scripted:x.json') });
+    await tick();
+    await r.type('fix it');
+    r.stdin.write('\u0004');
+    await waitForFrame(r.lastFrame, /a run is in progress: Ctrl-C stops it at a checkpoint/);
+    expect(r.session.getSnapshot().exit).toBeNull();
+    r.finish({ runId: 'r1', runDir: 'd', paused: null, state: stateIn('DONE') });
+    await r.session.settled();
+    r.stdin.write('\u0004');
+    await tick();
+    expect(r.session.getSnapshot().exit).toBe(0);
+  });
+
+  it('history comes from the store and each submitted line goes back to it', async () => {
+    const history = memoryHistory(['an earlier task']);
+    const r = fakeRuntime({ history });
+    await tick();
+    r.stdin.write('\u001B[A');
+    await waitForFrame(r.lastFrame, /agentctl › an earlier task▏/);
+    r.stdin.write('\u0015'); // Ctrl-U
+    await r.type('/status');
+    expect(history.lines).toEqual(['an earlier task', '/status']);
+  });
+
+  it('turns bracketed paste on in a terminal while the REPL runs, and off when it ends', async () => {
+    const session = new ReplSession({
+      who: 'ada',
+      configuredModel: () => Promise.resolve(undefined),
+      checkModel: () => Promise.resolve(),
+      startRun: () => new Promise(() => undefined),
+      listRuns: () => Promise.resolve([]),
+    });
+    const { app, written } = renderTerminal(80, 24, <ReplApp session={session} who="ada" />);
+    await tick();
+    expect(written()).toContain('\u001B[?2004h');
+    expect(written()).not.toContain('\u001B[?2004l');
+    app.unmount();
+    expect(written()).toContain('\u001B[?2004l');
   });
 });

@@ -8,15 +8,19 @@ import { sampleRequest, tick, waitForFrame } from './helpers.js';
 
 afterEach(cleanup);
 
-function mount(editor?: (diff: string) => Promise<EditorOutcome>, extra: Partial<ReviewRequest> = {}) {
+function mount(
+  editor?: (diff: string, whole?: string) => Promise<EditorOutcome>,
+  extra: Partial<ReviewRequest> = {},
+  maxRows?: number,
+) {
   const decisions: ReviewDecision[] = [];
   const opened: string[] = [];
   const openEditor =
     editor === undefined
       ? undefined
-      : (diff: string) => {
+      : (diff: string, whole?: string) => {
           opened.push(diff);
-          return editor(diff);
+          return editor(diff, whole);
         };
   const r = render(
     <ReviewScreen
@@ -24,49 +28,106 @@ function mount(editor?: (diff: string) => Promise<EditorOutcome>, extra: Partial
       who="ada"
       onDecision={(d) => decisions.push(d)}
       openEditor={openEditor}
+      maxRows={maxRows}
     />,
   );
   return { ...r, decisions, opened };
 }
 
 describe('review screen', () => {
-  it('shows the short patch sha, the file list, the first hunk and the RED/GREEN evidence', () => {
-    const { lastFrame } = mount();
+  it('shows the short patch sha, the files of fix and test, the evidence, and the whole change', () => {
+    const { lastFrame } = mount(undefined, {}, 80);
     const frame = lastFrame() ?? '';
     expect(frame).toContain('Review the fix for: average() of an empty list should return 0');
     expect(frame).toMatch(/patch ab12cd34ef56 · 4 changed lines/);
-    expect(frame).toMatch(/▸ src\/calc\.js \+4 -1/);
-    expect(frame).toMatch(/ {2}src\/notes\.txt \+2 -2/);
-    expect(frame).toContain('hunk 1/4 · src/calc.js');
-    expect(frame).toContain('+  let total = 0; // start');
+    expect(frame).toMatch(/src\/calc\.js \+4 -1 \(fix\)/);
+    expect(frame).toMatch(/src\/notes\.txt \+2 -2 \(fix\)/);
+    expect(frame).toMatch(/test\/average-empty\.test\.js \+1 -0 \(test\)/);
     expect(frame).toMatch(/✗ before \(RED\): test\/average-empty\.test\.js > average of an empty list is 0/);
     expect(frame).toContain('assertion: Expected values to be strictly equal:');
     expect(frame).toMatch(
       /✓ after \(GREEN\): test\/average-empty\.test\.js > average of an empty list is 0 passes/,
     );
+    // Every line of the fix, the replacement line the issue found missing included, and the test's own text.
+    expect(frame).toContain('+  let total = 0; // start');
+    expect(frame).toContain('+    return 0;');
+    expect(frame).toContain('+line twenty-five');
+    expect(frame).toContain('━━ test/average-empty.test.js · test (locked after RED) · +1 -0');
+    expect(frame).toContain("+test('average of an empty list is 0', ...)");
+    expect(frame).toMatch(/lines 1–\d+ of \d+ \(end\)/);
     expect(frame).toMatch(/\[a\] approve/);
   });
 
-  it('steps through hunks across files with n/p and the arrow keys, and stops at the ends', async () => {
-    const { lastFrame, stdin } = mount();
+  it('scrolls line by line, by page, to either end and by file, saying where it is; the hash stays in view', async () => {
+    const { lastFrame, stdin } = mount(undefined, {}, 16);
     await tick();
-    stdin.write('n');
-    let frame = await waitForFrame(lastFrame, /hunk 2\/4 · src\/calc\.js/);
-    expect(frame).toContain('+    return 0;');
-    stdin.write('\u001B[C'); // right arrow
-    frame = await waitForFrame(lastFrame, /hunk 3\/4 · src\/notes\.txt/);
-    expect(frame).toMatch(/▸ src\/notes\.txt/);
-    expect(frame).toContain('+line two');
-    stdin.write('n');
-    await waitForFrame(lastFrame, /hunk 4\/4/);
-    stdin.write('n');
+    const rowsOf = (f: string) => f.split('\n').length;
+    // The first row of the window: under the border, the title, the patch line and the position line.
+    const top = () => (lastFrame() ?? '').split('\n')[4];
+    let frame = lastFrame() ?? '';
+    expect(rowsOf(frame)).toBeLessThanOrEqual(16);
+    const total = Number(/lines 1–(\d+) of (\d+)/.exec(frame)?.[2]);
+    const height = Number(/lines 1–(\d+) of/.exec(frame)?.[1]);
+    expect(total).toBeGreaterThan(height);
+    expect(frame).toMatch(new RegExp(`lines 1–${height} of ${total} · overview: 3 files, evidence`));
+    expect(frame).not.toContain('+line twenty-five');
+
+    stdin.write('j');
+    await waitForFrame(lastFrame, new RegExp(`lines 2–${height + 1} of`));
+    stdin.write('\u001B[B'); // down arrow
+    await waitForFrame(lastFrame, new RegExp(`lines 3–${height + 2} of`));
+    stdin.write('k');
+    await waitForFrame(lastFrame, new RegExp(`lines 2–${height + 1} of`));
+    stdin.write('\u001B[A'); // up arrow
+    await waitForFrame(lastFrame, new RegExp(`lines 1–${height} of`));
+    stdin.write('k'); // already at the top
     await tick();
-    expect(lastFrame()).toMatch(/hunk 4\/4 · src\/notes\.txt/);
-    expect(lastFrame()).toContain('+line twenty-five');
+    expect(lastFrame()).toMatch(new RegExp(`lines 1–${height} of`));
+
+    stdin.write(' ');
+    await waitForFrame(lastFrame, new RegExp(`lines ${height}–${2 * height - 1} of`));
+    stdin.write('\u001B[5~'); // PgUp
+    await waitForFrame(lastFrame, new RegExp(`lines 1–${height} of`));
+    stdin.write('\u001B[6~'); // PgDn
+    await waitForFrame(lastFrame, new RegExp(`lines ${height}–${2 * height - 1} of`));
+
+    stdin.write('G');
+    frame = await waitForFrame(
+      lastFrame,
+      new RegExp(`lines ${total - height + 1}–${total} of ${total} \\(end\\)`),
+    );
+    expect(frame).toContain("+test('average of an empty list is 0', ...)");
+    expect(frame).toContain('patch ab12cd34ef56');
+    expect(rowsOf(frame)).toBeLessThanOrEqual(16);
+    stdin.write('g');
+    await waitForFrame(lastFrame, new RegExp(`lines 1–${height} of`));
+
+    stdin.write('n');
+    await vi.waitFor(() => expect(top()).toContain('━━ src/calc.js · fix · +4 -1'));
+    stdin.write(']'); // hunk by hunk
+    await vi.waitFor(() => expect(top()).toBe('@@ -2,3 +2,3 @@'));
+    stdin.write(']');
+    await vi.waitFor(() => expect(top()).toBe('@@ -11,2 +11,5 @@'));
+    stdin.write('[');
+    await vi.waitFor(() => expect(top()).toBe('@@ -2,3 +2,3 @@'));
+    stdin.write('n');
+    await vi.waitFor(() => expect(top()).toContain('━━ src/notes.txt · fix'));
+    stdin.write('\u001B[D'); // left arrow: the previous file
+    await waitForFrame(lastFrame, /src\/calc\.js \(fix\) · file 1\/3$/m);
     stdin.write('p');
-    await waitForFrame(lastFrame, /hunk 3\/4/);
-    stdin.write('\u001B[D'); // left arrow
-    await waitForFrame(lastFrame, /hunk 2\/4 · src\/calc\.js/);
+    await waitForFrame(lastFrame, new RegExp(`lines 1–${height} of ${total} · overview: 3 files, evidence`));
+    expect(lastFrame()).toContain('patch ab12cd34ef56');
+  });
+
+  it('Ctrl-A, Ctrl-D and other control keys never decide; they only scroll', async () => {
+    const { lastFrame, stdin, decisions } = mount(undefined, {}, 16);
+    await tick();
+    stdin.write('\u0001'); // Ctrl-A
+    stdin.write('\u0004'); // Ctrl-D: half a page down
+    await waitForFrame(lastFrame, /lines [2-9]\d*–/);
+    await tick();
+    expect(decisions).toEqual([]);
+    expect(lastFrame()).toMatch(/\[a\] approve/);
   });
 
   it('a approves, bound to the patch shown', async () => {
@@ -127,6 +188,23 @@ describe('review screen', () => {
     await tick();
     stdin.write('e');
     await waitForFrame(lastFrame, /the patch is unchanged; approve, reject or edit it/);
+    expect(decisions).toEqual([]);
+  });
+
+  it('e without an editor shows the whole change, test included, in the pager', async () => {
+    const paged: string[] = [];
+    const { lastFrame, stdin, decisions } = mount((_diff, whole) => {
+      paged.push(whole ?? '');
+      return Promise.resolve({ kind: 'paged' });
+    });
+    await tick();
+    stdin.write('e');
+    await waitForFrame(lastFrame, /\[a\] approve/);
+    await vi.waitFor(() => expect(paged).toHaveLength(1));
+    const request = sampleRequest();
+    expect(paged[0]).toContain(`fix patch ${request.patch.sha}`);
+    expect(paged[0]).toContain(request.patch.diff.trimEnd());
+    expect(paged[0]).toContain(request.testPatch.diff.trimEnd());
     expect(decisions).toEqual([]);
   });
 

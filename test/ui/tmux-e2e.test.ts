@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageFile } from '../../src/paths.js';
 import { cassettePath, fixtureRepo, gitOut } from '../helpers/fixture-repo.js';
@@ -16,15 +19,15 @@ function tmux(...args: string[]): string {
 }
 
 /** The whole pane, scrollback included, wrapped lines joined. */
-function screen(): string {
-  return tmux('capture-pane', '-p', '-J', '-S', '-1000', '-t', SESSION);
+function screen(session = SESSION): string {
+  return tmux('capture-pane', '-p', '-J', '-S', '-1000', '-t', session);
 }
 
 /** Polls the pane until `pattern` shows up; the error carries the screen as the user saw it. */
-async function waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+async function waitFor(pattern: RegExp, timeoutMs = 30_000, session = SESSION): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const text = screen();
+    const text = screen(session);
     if (pattern.test(text)) return text;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; the screen:\n${text}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -46,6 +49,7 @@ describe('the REPL in a real terminal', () => {
     async () => {
       const repo = await fixtureRepo('calc-node');
       const cassette = cassettePath('calc-node', 'review-reject');
+      const cache = await mkdtemp(join(tmpdir(), 'agentctl-e2e-cache-'));
       tmux(
         'new-session',
         '-d',
@@ -57,7 +61,7 @@ describe('the REPL in a real terminal', () => {
         '40',
         '-c',
         repo,
-        `env NO_COLOR=1 node ${BIN}; echo "agentctl exited with $?"; sleep 600`,
+        `env NO_COLOR=1 AGENTCTL_CACHE_DIR=${cache} node ${BIN}; echo "agentctl exited with $?"; sleep 600`,
       );
       await waitFor(/agentctl › /);
 
@@ -100,5 +104,68 @@ describe('the REPL in a real terminal', () => {
       expect(await gitOut(repo, ['status', '--porcelain'])).toBe('');
     },
     120_000,
+  );
+
+  it.skipIf(!HAS_TMUX)(
+    'at 80×24: scrolls the review to the last line of the change, approves, commits, and the scrollback survives',
+    async () => {
+      const session = 'review-80x24';
+      const repo = await fixtureRepo('calc-node');
+      const cassette = cassettePath('calc-node', 'happy-path');
+      const scratch = await mkdtemp(join(tmpdir(), 'agentctl-e2e-'));
+      // `script` keeps every byte agentctl writes to the terminal, to look for clear-scrollback afterwards.
+      const typescript = join(scratch, 'terminal.log');
+      const marker = `MARKER-printed-before-agentctl-${process.pid}`;
+      const command = `node ${BIN} fix 'average() of an empty list should return 0, not NaN' --model scripted:${cassette}`;
+      tmux(
+        'new-session',
+        '-d',
+        '-s',
+        session,
+        '-x',
+        '80',
+        '-y',
+        '24',
+        '-c',
+        repo,
+        `echo ${marker}; env NO_COLOR=1 AGENTCTL_CACHE_DIR=${join(scratch, 'cache')} script -qfec "${command}" ${typescript}; echo "agentctl exited with $?"; sleep 600`,
+      );
+      // tmux keeps scrollback by default (history-limit 2000); the marker must still be there at the end.
+      let text = await waitFor(/Review the fix for: average\(\) of an empty list/, 90_000, session);
+      expect(text).toMatch(/patch [0-9a-f]{12} · \d+ changed lines/);
+      const [, hash] = /patch ([0-9a-f]{12}) · \d+ changed lines/.exec(text)!;
+
+      tmux('send-keys', '-t', session, 'G');
+      text = await waitFor(/lines \d+–(\d+) of \1 \(end\)/, 10_000, session);
+      const visible = tmux('capture-pane', '-p', '-t', session);
+      // The hash the approval binds to is still on screen at the end of the change.
+      expect(visible).toContain(`patch ${hash}`);
+      // The position line names the test file, the last of the change.
+      expect(visible.split('\n')[3]).toMatch(/\(end\) · .*test\/average-empty\.test\.js \(test\)/);
+      expect(visible.split('\n').filter((l) => l !== '').length).toBeLessThanOrEqual(24);
+      tmux('send-keys', '-t', session, 'a');
+
+      text = await waitFor(/agentctl exited with (\d+)/, 90_000, session);
+      expect(text).toMatch(/agentctl exited with 0/);
+      const [, sha, branch] = /✓ committed ([0-9a-f]{12}) on branch (agentctl\/[\w-]+)/.exec(text)!;
+      expect(await gitOut(repo, ['rev-parse', branch!])).toMatch(new RegExp(`^${sha}`));
+      const files = await gitOut(repo, ['show', '--name-only', '--format=', branch!]);
+      expect(files.split('\n').sort()).toEqual(['src/calc.js', 'test/average-empty.test.js']);
+      // The last line of the change (the end of the test file) was on screen when the reviewer approved.
+      const testDiff = await gitOut(repo, ['show', '--format=', branch!, '--', 'test/average-empty.test.js']);
+      const lastLine = testDiff
+        .split('\n')
+        .filter((l) => /^[+ -]/.test(l) && !l.startsWith('+++'))
+        .at(-1)!;
+      expect(visible).toContain(lastLine.slice(0, 70));
+
+      // What was in the terminal before agentctl started is still in its scrollback.
+      expect(tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session)).toContain(marker);
+      const written = await readFile(typescript, 'utf8');
+      expect(written).toContain('Review the fix for');
+      expect(written).not.toContain('\u001B[3J');
+      expect(written).not.toContain('\u001B[2J');
+    },
+    180_000,
   );
 });

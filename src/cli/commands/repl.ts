@@ -6,6 +6,7 @@ import type { RunContext } from '../../runtime/context.js';
 import type { DriveOutcome } from '../../runtime/driver.js';
 import { externalEditor } from '../../ui/external-editor.js';
 import { ReplApp } from '../../ui/repl-app.js';
+import { fileHistory, replHistoryPath } from '../../ui/repl-history.js';
 import { ReplSession, type ReplDeps, type RunOutcome } from '../../ui/repl-session.js';
 import { colorAllowed, ThemeProvider } from '../../ui/theme.js';
 import type { CliIO } from '../io.js';
@@ -42,6 +43,7 @@ async function runtime() {
 export function replDeps(io: CliIO): ReplDeps {
   return {
     who: io.env.USER ?? 'user',
+    history: fileHistory(replHistoryPath(io.env)),
     configuredModel: async () => {
       const rt = await runtime();
       return (await rt.loadConfig(await rt.repoRoot(io.cwd))).model;

@@ -1,0 +1,53 @@
+import type { ReviewRequest } from '../runtime/context.js';
+import type { Tone } from './theme.js';
+
+/** One line of text and how it looks. */
+export type ToneLine = [text: string, tone: Tone];
+
+function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+}
+
+function message(text: string, details: boolean): ToneLine[] {
+  const lines = details
+    ? text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1)
+    : [firstLine(text)];
+  return lines.map((l) => [`    ${l}`, 'dim']);
+}
+
+/**
+ * What the patch earned, as lines: each new test failing before the fix (RED) and passing after it (GREEN);
+ * with `details`, full messages, report hashes and both patch hashes.
+ */
+export function evidenceLines(request: ReviewRequest, details: boolean): ToneLine[] {
+  const { red, green, patch, testPatch } = request;
+  const failures =
+    red.failures.length > 0
+      ? red.failures
+      : red.newTestIds.map((id) => ({ id, class: '', message: red.message }));
+  const out: ToneLine[] = [['Evidence', 'bold']];
+  for (const f of failures) {
+    out.push([`✗ before (RED): ${f.id}`, 'error']);
+    const [first = ['', 'dim'], ...rest] = message(f.message, details);
+    out.push([`    ${f.class ? `${f.class}: ` : ''}${first[0].trimStart()}`, 'dim'], ...rest);
+  }
+  for (const id of red.newTestIds) out.push([`✓ after (GREEN): ${id} passes`, 'ok']);
+  out.push(...message(green.message, details));
+  if (!details) return out;
+  const rows: Array<[string, string]> = [
+    ['RED verdict', red.message],
+    ['RED report', red.reportSha],
+    ['GREEN verdict', green.message],
+    ['GREEN report', green.reportSha],
+    ['fix patch', `${patch.sha} (${patch.changedLines} changed lines)`],
+    ['fix summary', patch.summary],
+    ['test patch', `${testPatch.sha} · ${testPatch.files.join(', ')}`],
+  ];
+  if (green.preexistingFailures.length > 0)
+    rows.push(['failing before the run', green.preexistingFailures.join(', ')]);
+  if (green.reverted.length > 0) rows.push(['locked files reverted', green.reverted.join(', ')]);
+  out.push(['', 'plain'], ['Details', 'bold']);
+  for (const [k, v] of rows) out.push([`${k}: ${v}`, 'plain']);
+  return out;
+}
