@@ -60,6 +60,24 @@ describe('comparing the sandboxed run with the run outside it', () => {
     ]);
   });
 
+  it('lists a file that fails to load only inside under its path', () => {
+    const inside = {
+      ...report([]),
+      collectionErrors: [
+        { file: 'test/b.test.js', class: 'crash' as const, message: 'DATABASE_URL is required' },
+        { file: 'test/c.test.js', class: 'syntax' as const, message: 'Unexpected token' },
+      ],
+    };
+    const outside = {
+      ...report([{ ...passed('b > ok'), file: 'test/b.test.js' }]),
+      collectionErrors: [{ file: 'test/c.test.js', class: 'syntax' as const, message: 'Unexpected token' }],
+    };
+    const failures = compareRuns(inside, outside, facts, new Map());
+    expect(failures.map((f) => [f.id, f.message, f.variables])).toEqual([
+      ['test/b.test.js', 'fails to load: DATABASE_URL is required', ['DATABASE_URL']],
+    ]);
+  });
+
   it('names network and read-only dependencies only when the run was isolated', () => {
     expect(differencesOf(facts).map((d) => d.change)).toEqual([
       'env',

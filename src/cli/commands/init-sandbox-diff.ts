@@ -150,7 +150,7 @@ export function compareRuns(
   sources: ReadonlyMap<string, string>,
 ): SandboxOnlyFailure[] {
   const passedOutside = new Set(outside.tests.filter((t) => t.state === 'passed').map((t) => t.id));
-  return inside.tests
+  const tests = inside.tests
     .filter((t) => t.state === 'failed' && passedOutside.has(t.id))
     .map((t) => ({
       id: t.id,
@@ -158,11 +158,40 @@ export function compareRuns(
       message: t.failure?.message.split('\n', 1)[0] ?? '',
       ...likelyCauses(t, sources.get(t.file) ?? '', facts),
     }));
+  // A file that failed to load inside, and loaded with passing tests outside, is listed under its own path.
+  const loadsOutside = new Set(outside.tests.filter((t) => t.state === 'passed').map((t) => t.file));
+  const brokenOutside = new Set(outside.collectionErrors.map((e) => e.file));
+  const files = inside.collectionErrors
+    .filter((e) => e.file !== '' && loadsOutside.has(e.file) && !brokenOutside.has(e.file))
+    .map((e) => {
+      const failure = {
+        class: e.class,
+        message: e.message,
+        ...(e.stack !== undefined ? { stack: e.stack } : {}),
+      };
+      const asTest: TestCase = {
+        id: e.file,
+        file: e.file,
+        name: e.file,
+        state: 'failed',
+        durationMs: 0,
+        failure,
+      };
+      return {
+        id: e.file,
+        file: e.file,
+        message: `fails to load: ${e.message.split('\n', 1)[0] ?? ''}`,
+        ...likelyCauses(asTest, sources.get(e.file) ?? '', facts),
+      };
+    });
+  return [...tests, ...files];
 }
 
-/** The test files to re-run: those of failing tests. */
+/** The test files to re-run: those of failing tests and those that failed to load. */
 export function filesToRerun(report: TestReport): string[] {
-  return [...new Set(report.tests.filter((t) => t.state === 'failed' && t.file !== '').map((t) => t.file))];
+  const failing = report.tests.filter((t) => t.state === 'failed').map((t) => t.file);
+  const broken = report.collectionErrors.map((e) => e.file);
+  return [...new Set([...failing, ...broken])].filter((f) => f !== '');
 }
 
 /** The user's environment as their shell would give their tests, without agentctl's own settings. */
