@@ -6,7 +6,6 @@ import {
   binCommand,
   buildReport,
   repoFile,
-  runnerEnv,
   testId,
   valuesFromDiff,
   type ReportReading,
@@ -115,7 +114,7 @@ function failure(
 export const avaAdapter: TestAdapter = {
   runner: 'ava',
   plan({ command, files }) {
-    return { argv: [...(command ?? binCommand('ava')), '--tap', ...files], env: runnerEnv() };
+    return { argv: [...(command ?? binCommand('ava')), '--tap', ...files] };
   },
   parse(raw, ctx) {
     const tests = new Map<string, TestCase>();

@@ -11,6 +11,8 @@ const { join } = require('node:path');
 
 const files = process.argv.slice(2);
 const out = process.env.AGENTCTL_REPORT_FILE;
+// The tests (in jest's workers, or in this process with runInBand) never see where the report goes.
+delete process.env.AGENTCTL_REPORT_FILE;
 const fromProject = createRequire(join(process.cwd(), 'package.json'));
 
 function resolveJest() {

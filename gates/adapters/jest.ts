@@ -9,7 +9,6 @@ import {
   parseErrorText,
   type ReportReading,
   repoFile,
-  runnerEnv,
   testId,
   toText,
   valuesFromMessage,
@@ -117,14 +116,13 @@ export const jestAdapter: TestAdapter = {
     if (command === undefined) {
       return {
         argv: ['node', packageFile('gates', 'adapters', 'jest-launch.cjs'), ...files],
-        env: { ...runnerEnv(), AGENTCTL_REPORT_FILE: reportFile },
+        env: { AGENTCTL_REPORT_FILE: reportFile },
         reportFile,
       };
     }
     const only = files.length > 0 ? ['--runTestsByPath', ...files] : [];
     return {
       argv: [...command, '--json', `--outputFile=${reportFile}`, '--testLocationInResults', ...only],
-      env: runnerEnv(),
       reportFile,
     };
   },

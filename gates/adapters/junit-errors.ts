@@ -1,4 +1,4 @@
-import type { ErrorLike } from '../classify-failure.js';
+import { stripAnsi, type ErrorLike } from '../classify-failure.js';
 import { parseErrorText } from './report-helpers.js';
 
 /** The error a <failure>/<error> element holds, plus the reporter's own failure label and any values. */
@@ -30,16 +30,22 @@ function nodeCause(body: string, at: number, failureType: string | undefined): J
   return err;
 }
 
+/** Text without colour codes; pytest writes the ESC that XML cannot hold as the text `#x1B`. */
+function uncoloured(text: string): string {
+  return stripAnsi(text.replace(/#x1B(?=\[)/g, '\u001b'));
+}
+
 /** The error inside a <failure>/<error>: its own type and message when the text shows them, not the label. */
 export function junitError(outcome: {
   message?: string | undefined;
   type?: string | undefined;
   text: string;
 }): JunitError {
-  const body = outcome.text;
+  const body = uncoloured(outcome.text);
   const cause = CAUSE.exec(body);
   if (cause !== null) return nodeCause(body, cause.index + cause[0].length, outcome.type);
-  const message = outcome.message ?? body.trim().split('\n', 1)[0] ?? '';
+  const message =
+    outcome.message === undefined ? (body.trim().split('\n', 1)[0] ?? '') : uncoloured(outcome.message);
   const lastFrameName = body
     .trimEnd()
     .split('\n')

@@ -10,6 +10,8 @@ const { closeSync, openSync, writeSync } = require('node:fs');
 const { inspect } = require('node:util');
 
 const EACH_HOOK = /^"(?:before|after) each" hook/;
+// Read when the module loads: mocha-launch.cjs loads it first, then takes the variable out of the tests' sight.
+const REPORT_FILE = process.env.AGENTCTL_REPORT_FILE;
 
 function text(value) {
   return typeof value === 'string' ? value : inspect(value, { depth: 6, breakLength: 80 });
@@ -48,8 +50,7 @@ function allTests(suite) {
 
 /** The reporter constructor mocha instantiates. */
 function AgentctlMochaReporter(runner, options) {
-  const out =
-    options?.reporterOption?.output ?? options?.reporterOptions?.output ?? process.env.AGENTCTL_REPORT_FILE;
+  const out = options?.reporterOption?.output ?? options?.reporterOptions?.output ?? REPORT_FILE;
   const fd = out ? openSync(out, 'w') : undefined;
   let tests = 0;
   const emit = (rec) => {

@@ -2,22 +2,26 @@ import { packageFile } from '../../src/paths.js';
 import { classifyError } from '../classify-failure.js';
 import { trimStack } from '../stack-frames.js';
 import { parseRecords, recordsToReport } from './records.js';
-import { binCommand, errorFromOutput, repoFile, runnerEnv } from './report-helpers.js';
+import { errorFromOutput, repoFile } from './report-helpers.js';
 import type { TestAdapter } from './types.js';
 
 // Own reporter, not TAP or `--reporter json`: both join describe titles with spaces, so ids lose their structure.
 const REPORTER = ['gates', 'adapters', 'mocha-reporter.cjs'] as const;
 
-/** mocha, read through agentctl's own reporter; a file that fails to load aborts mocha's whole run. */
+/**
+ * mocha, read through agentctl's own reporter; a file that fails to load aborts mocha's whole run. The default
+ * command runs mocha through mocha-launch.cjs, so the tests (in mocha's own process) never see `--reporter` in
+ * process.argv; a custom `test.command` gets the reporter as a flag.
+ */
 export const mochaAdapter: TestAdapter = {
   runner: 'mocha',
   plan({ command, files, reportFile }) {
-    return {
-      argv: [...(command ?? binCommand('mocha')), '--reporter', packageFile(...REPORTER), ...files],
-      // Not --reporter-option output=…: mocha splits option values on ',' and '='.
-      env: { ...runnerEnv(), AGENTCTL_REPORT_FILE: reportFile },
-      reportFile,
-    };
+    const argv =
+      command === undefined
+        ? ['node', packageFile('gates', 'adapters', 'mocha-launch.cjs'), ...files]
+        : [...command, '--reporter', packageFile(...REPORTER), ...files];
+    // Not --reporter-option output=…: mocha splits option values on ',' and '='.
+    return { argv, env: { AGENTCTL_REPORT_FILE: reportFile }, reportFile };
   },
   parse(raw, ctx) {
     const report = recordsToReport('mocha', raw, ctx, parseRecords(raw.reportText));

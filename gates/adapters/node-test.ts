@@ -1,6 +1,5 @@
 import { packageFile } from '../../src/paths.js';
 import { parseRecords, recordsToReport } from './records.js';
-import { runnerEnv } from './report-helpers.js';
 import type { TestAdapter } from './types.js';
 
 /** node:test (`node --test`), read through agentctl's own reporter, which keeps the original errors. */
@@ -18,7 +17,6 @@ export const nodeTestAdapter: TestAdapter = {
         '--test-reporter-destination=stdout',
         ...files,
       ],
-      env: runnerEnv(),
       reportFile,
     };
   },

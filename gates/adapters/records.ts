@@ -7,13 +7,15 @@ import type { AdapterContext, RawRun } from './types.js';
 
 // The JSON-lines format written by agentctl's own reporters (node-test-reporter.mjs, vitest-reporter.mjs,
 // mocha-reporter.cjs): one record per test or per error outside a test.
+/** Text as a runner wrote it, colour codes removed: a project may force colour (FORCE_COLOR in `test.env`). */
+const Text = z.string().transform(stripAnsi);
 const ErrorRecord = z.object({
   name: z.string().optional(),
-  message: z.string(),
-  stack: z.string().optional(),
+  message: Text,
+  stack: Text.optional(),
   code: z.string().optional(),
-  expected: z.string().optional(),
-  actual: z.string().optional(),
+  expected: Text.optional(),
+  actual: Text.optional(),
 });
 const TestRecord = z.object({
   kind: z.literal('test'),
@@ -34,7 +36,7 @@ const ErrorEventRecord = z.object({
   where: z.enum(['module', 'hook', 'unhandled']),
   error: ErrorRecord.optional(),
   /** What the test file's process printed, when the error itself is only there (node:test). */
-  output: z.string().optional(),
+  output: Text.optional(),
 });
 /** The closing record every reporter writes last: without it the run crashed or the report was cut. */
 const EndRecord = z.object({ kind: z.literal('end'), tests: z.number().int().nonnegative() });

@@ -6,15 +6,6 @@ import { packageFile } from '../../src/paths.js';
 import type { RawRun } from './types.js';
 
 /**
- * Environment for a runner process: no colour codes in reports, and stack traces deep enough to still show
- * the runner's hook frames under a deep production call chain (node's default keeps only 10 frames).
- */
-export function runnerEnv(inherited?: string): Record<string, string> {
-  const nodeOptions = [inherited ?? '', '--stack-trace-limit=100'].join(' ').trim();
-  return { FORCE_COLOR: '0', NODE_OPTIONS: nodeOptions };
-}
-
-/**
  * The default command for a runner that has no launcher of its own: the project's installed bin, run through
  * bin-launch.mjs, which says at once when it is not installed (`npx` would try to fetch it from the registry).
  */

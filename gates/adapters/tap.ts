@@ -1,3 +1,5 @@
+import { stripAnsi } from '../classify-failure.js';
+
 /** One TAP test line with its YAML diagnostics. */
 export interface TapTest {
   ok: boolean;
@@ -8,9 +10,9 @@ export interface TapTest {
 
 const TEST_LINE = /^(not ok|ok) \d+(?: - (.*?))?(?: # (SKIP|TODO)\b.*)?$/i;
 
-/** Parses TAP 13 test lines and their `---`/`...` YAML blocks (the subset js-yaml writes for ava). */
+/** Parses TAP 13 test lines and their `---`/`...` YAML blocks (the subset js-yaml writes for ava), uncoloured. */
 export function parseTap(text: string): TapTest[] {
-  const lines = text.split(/\r?\n/);
+  const lines = stripAnsi(text).split(/\r?\n/);
   const tests: TapTest[] = [];
   for (let i = 0; i < lines.length; i++) {
     const m = TEST_LINE.exec(lines[i] ?? '');

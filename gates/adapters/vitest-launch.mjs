@@ -1,12 +1,14 @@
 // agentctl's vitest launcher: `node vitest-launch.mjs [files...]`, report path in AGENTCTL_REPORT_FILE.
 // Runs the project's own vitest through its programmatic API (startVitest) with agentctl's reporter, so no
-// `--reporter` flag ever reaches process.argv: tests see what a plain `vitest run <files>` would show.
+// `--reporter` flag ever reaches process.argv, and the report path leaves process.env before any worker starts:
+// tests see what a plain `vitest run <files>` would show.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
 const files = process.argv.slice(2);
-const reporter = fileURLToPath(new URL('./vitest-reporter.mjs', import.meta.url));
+const output = process.env.AGENTCTL_REPORT_FILE;
+delete process.env.AGENTCTL_REPORT_FILE;
 const fromProject = createRequire(join(process.cwd(), 'package.json'));
 
 function resolveVitest() {
@@ -27,6 +29,8 @@ if (vitest === undefined) {
 process.argv = [process.argv[0], vitest.bin, 'run', ...files];
 try {
   const { startVitest } = await import(pathToFileURL(vitest.api).href);
+  const { default: AgentctlVitestReporter } = await import('./vitest-reporter.mjs');
+  const reporter = new AgentctlVitestReporter({ output });
   const ctx = await startVitest('test', files, { run: true, watch: false, reporters: ['default', reporter] });
   if (ctx !== undefined && !ctx.shouldKeepServer?.()) await (ctx.exit?.() ?? ctx.close());
 } catch (err) {

@@ -1,8 +1,13 @@
-// agentctl's vitest reporter: `vitest run --reporter=<this file>`, report path in AGENTCTL_REPORT_FILE.
+// agentctl's vitest reporter: `vitest run --reporter=<this file>`, report path in AGENTCTL_REPORT_FILE (or given
+// to the constructor as `{ output }` by vitest-launch.mjs, which keeps the variable out of the tests' sight).
 // vitest's JSON reporter drops what the gates need (a suite hook's error, unhandled errors, a file's load
 // error stack, expected/actual, the timeout message), so this walks the task tree itself and writes the
 // JSON-lines records of gates/adapters/records.ts. Works with vitest 1-4 (onFinished, then onTestRunEnd).
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// Set up in every test worker: deep stacks, so a hook's frames still show under a deep production call chain.
+const STACK_DEPTH = fileURLToPath(new URL('./vitest-stack-depth.mjs', import.meta.url));
 
 // A failure raised by a hook: vitest runs hooks through these functions of its runner.
 const HOOK_FRAME = /at (?:runHook|callSuiteHook|callTestHooks|callCleanupHooks) \(.*@vitest[\\/]runner/;
@@ -73,6 +78,19 @@ function fileRecords(file) {
 export default class AgentctlVitestReporter {
   written = false;
 
+  constructor(options) {
+    this.output = options?.output ?? process.env.AGENTCTL_REPORT_FILE;
+  }
+
+  // Node keeps 10 frames, and vitest's hook runner sits deeper than that under a beforeEach; jest and mocha
+  // deepen stacks themselves. First, so a project's own setup file can still set a limit of its own.
+  onInit(vitest) {
+    for (const project of vitest?.projects ?? []) {
+      const setupFiles = project?.config?.setupFiles;
+      if (Array.isArray(setupFiles) && !setupFiles.includes(STACK_DEPTH)) setupFiles.unshift(STACK_DEPTH);
+    }
+  }
+
   onTestRunEnd(testModules, unhandledErrors) {
     this.write(
       testModules.map((m) => m.task),
@@ -85,7 +103,7 @@ export default class AgentctlVitestReporter {
   }
 
   write(files, unhandled) {
-    const out = process.env.AGENTCTL_REPORT_FILE;
+    const out = this.output;
     if (this.written || out === undefined || out === '') return;
     this.written = true;
     const records = files.flatMap(fileRecords);

@@ -1,6 +1,5 @@
 import { packageFile } from '../../src/paths.js';
 import { parseRecords, recordsToReport } from './records.js';
-import { runnerEnv } from './report-helpers.js';
 import type { TestAdapter } from './types.js';
 
 /**
@@ -19,7 +18,7 @@ export const vitestAdapter: TestAdapter = {
         : [...command, '--reporter=default', `--reporter=${reporter}`, ...files];
     return {
       argv,
-      env: { ...runnerEnv(), AGENTCTL_REPORT_FILE: reportFile },
+      env: { AGENTCTL_REPORT_FILE: reportFile },
       reportFile,
     };
   },

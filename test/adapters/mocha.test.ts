@@ -88,3 +88,25 @@ describe('mocha adapter on real mocha runs', () => {
     ]);
   });
 });
+
+describe('mocha whose configuration sets node flags', () => {
+  let project: RunnerProject;
+  afterAll(() => project.remove());
+
+  it('restarts node as mocha does, and the report still arrives', async () => {
+    project = await runnerProject(mochaAdapter, {
+      'package.json': '{"name":"p"}',
+      '.mocharc.json': '{"node-option":["no-deprecation"]}',
+      'test/a.test.js': `const assert = require('node:assert');
+it('runs in a node started with the option', () => { assert.equal(process.noDeprecation, true); });
+it('fails', () => { assert.equal(1, 2); });
+`,
+    });
+    const { report } = await project.run([]);
+    expect(report.problem).toBeUndefined();
+    expect(report.tests.map((t) => [t.name, t.state])).toEqual([
+      ['runs in a node started with the option', 'passed'],
+      ['fails', 'failed'],
+    ]);
+  });
+});

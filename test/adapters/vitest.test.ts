@@ -21,6 +21,12 @@ describe('hooked', () => {
   beforeEach(() => { throw new Error('hook failed'); });
   it('victim', () => { expect(1).toBe(1); });
 });
+describe('deep hook', () => {
+  // A throw 20 calls down: the runner's hook frames lie past node's default of 10 stack frames.
+  const down = (n) => { if (n === 0) throw new RangeError('deep'); return down(n - 1) + 1; };
+  beforeEach(() => { down(20); });
+  it('victim', () => { expect(1).toBe(1); });
+});
 describe('setup', () => {
   beforeAll(() => { throw new Error('beforeAll failed'); });
   it('never runs', () => { expect(1).toBe(1); });
@@ -65,6 +71,7 @@ describe('vitest adapter on a real vitest run', () => {
   it('classifies timeouts and hook failures', () => {
     expect(id('calc > slow').failure?.class).toBe('timeout');
     expect(id('hooked > victim').failure?.class).toBe('hook');
+    expect(id('deep hook > victim').failure?.class).toBe('hook');
     expect(id('setup > never runs')).toMatchObject({ state: 'failed', failure: { class: 'hook' } });
     expect(report.collectionErrors).toContainEqual(
       expect.objectContaining({

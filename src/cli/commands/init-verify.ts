@@ -6,6 +6,7 @@ import { ConfigError } from '../../errors.js';
 import { headCommit } from '../../git/repo.js';
 import type { Config } from '../../policy/config-schema.js';
 import { pathClassifier } from '../../policy/path-kinds.js';
+import { sandboxDiff, type SandboxDiff } from './init-sandbox-diff.js';
 
 /** What one run of the whole suite found, before any change. */
 export interface SuiteProof {
@@ -25,6 +26,8 @@ export interface SuiteProof {
   durationMs: number;
   /** The end of the runner's own output, to explain an empty run. */
   outputTail: string;
+  /** Failing tests re-run outside the sandbox, and those that pass there (init-sandbox-diff.ts). */
+  sandboxOnly?: SandboxDiff;
 }
 
 function summarize(
@@ -66,13 +69,16 @@ export async function proveSuite(
   const timer = setInterval(() => tick(Date.now() - started), 5_000);
   try {
     const run = await runIn(scratch, config, isTest, []);
+    const durationMs = Date.now() - started;
+    const sandboxOnly = await sandboxDiff(scratch.dir, config, isTest, run);
     return {
       commit,
       command: suiteCommand(config.test) ?? run.argv,
       argv: run.argv,
       sandboxed: run.exec.sandboxed,
-      durationMs: Date.now() - started,
+      durationMs,
       ...summarize(run.report),
+      ...(sandboxOnly !== undefined ? { sandboxOnly } : {}),
     };
   } finally {
     clearInterval(timer);

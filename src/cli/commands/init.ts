@@ -8,6 +8,7 @@ import { repoRoot } from '../../git/repo.js';
 import { CONFIG_FILE } from '../../policy/config.js';
 import { Config, Runner, RUNNERS, type ConfigInput } from '../../policy/config-schema.js';
 import type { CliIO } from '../io.js';
+import { sandboxDiffLines } from './init-sandbox-diff.js';
 import { proveSuite, type SuiteProof } from './init-verify.js';
 
 const exists = (path: string) =>
@@ -82,6 +83,7 @@ function proofLines(proof: SuiteProof): string {
       ...(proof.failing.length > 5 ? [`  … and ${proof.failing.length - 5} more`] : []),
     );
   }
+  lines.push(...sandboxDiffLines(proof.sandboxOnly));
   return lines.join('\n');
 }
 
