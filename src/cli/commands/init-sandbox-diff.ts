@@ -4,6 +4,14 @@ import { isAbsolute, join } from 'node:path';
 import { execa } from 'execa';
 import { adapterFor } from '../../../gates/adapters/index.js';
 import type { TestRun } from '../../../gates/run-tests.js';
+import {
+  filesByPart,
+  pathInPart,
+  repoPathOf,
+  suiteParts,
+  type SuitePart,
+} from '../../../gates/runners/suite.js';
+import { underDir } from '../../../gates/runners/suite-report.js';
 import { scrubEnv } from '../../../sandbox/env-scrub.js';
 import type { TestCase, TestReport } from '../../core/report.js';
 import type { Config } from '../../policy/config-schema.js';
@@ -218,20 +226,50 @@ async function runOutside(
   files: string[],
   isTestFile: (path: string) => boolean,
 ): Promise<TestReport> {
-  const adapter = adapterFor(config.test.runner);
+  // Each part of the suite (the root, or each workspace package) runs its own files in its own folder.
+  const { groups } = filesByPart(suiteParts(config.test), files);
+  const reports: TestReport[] = [];
+  for (const { part, files: own } of groups) {
+    const local = own.map((f) => pathInPart(part, f) ?? f);
+    const report = await runPartOutside(join(dir, part.dir), config, part, local, (p) =>
+      isTestFile(repoPathOf(part, p)),
+    );
+    reports.push(underDir(report, part.dir));
+  }
+  const [first, ...rest] = reports;
+  if (first === undefined) throw new Error('no part of the suite holds the files to re-run');
+  return rest.reduce(
+    (all, r) => ({
+      ...all,
+      tests: [...all.tests, ...r.tests],
+      collectionErrors: [...all.collectionErrors, ...r.collectionErrors],
+      outputTail: [all.outputTail, r.outputTail].filter((t) => t !== '').join('\n'),
+    }),
+    first,
+  );
+}
+
+async function runPartOutside(
+  dir: string,
+  config: Config,
+  part: SuitePart,
+  files: string[],
+  isTestFile: (path: string) => boolean,
+): Promise<TestReport> {
+  const adapter = adapterFor(part.runner);
   const scratch = await mkdtemp(join(tmpdir(), 'agentctl-outside-'));
   try {
     const spec = adapter.plan({
-      ...(config.test.command !== undefined ? { command: config.test.command } : {}),
+      ...(part.command !== undefined ? { command: part.command } : {}),
       files,
       reportFile: join(scratch, 'report'),
-      ...(config.test.junitReport !== undefined ? { junitReport: config.test.junitReport } : {}),
+      ...(part.junitReport !== undefined ? { junitReport: part.junitReport } : {}),
     });
     const [file = 'false', ...args] = spec.argv;
     const started = Date.now();
     const result = await execa(file, args, {
       cwd: dir,
-      env: { ...userEnv(), ...spec.env, ...config.test.env },
+      env: { ...userEnv(), ...spec.env, ...part.env },
       extendEnv: false,
       reject: false,
       stdin: 'ignore',
