@@ -2,6 +2,7 @@ import type { Config } from '../policy/config-schema.js';
 import { policyApprover } from '../policy/approval.js';
 import type { RetryNotice } from '../model/retry.js';
 import type { Approver, ProgressSink, ReviewDecision } from '../runtime/context.js';
+import { interruptHandler } from './interrupts.js';
 import { allowInteractiveRendering, type CliIO } from './io.js';
 import { humanProgress, jsonProgress } from './progress.js';
 import { colorEnabled, makeStyle, type Style } from './style.js';
@@ -50,7 +51,7 @@ function reviewScreen(io: CliIO): Approver {
 
 /**
  * `--yes` or `approval.mode: auto` approves GREEN patches by policy; a terminal asks the person; anything else
- * never waits for a key (the run pauses at REVIEW). Ctrl-C once stops at the next boundary.
+ * never waits for a key (the run pauses at REVIEW). Ctrl-C kills the running tests and stops at a checkpoint.
  */
 export function runSurface(
   io: CliIO,
@@ -69,17 +70,16 @@ export function runSurface(
       : interactive
         ? reviewScreen(io)
         : noHuman;
-  let stops = 0;
-  const dispose = io.onInterrupt(() => {
-    stops += 1;
-    io.stderr.write(
-      stops === 1
-        ? '\nagentctl: stopping at the next safe boundary (Ctrl-C again to abort)…\n'
-        : '\nagentctl: aborting.\n',
-    );
-  });
-  const progress = opts.json ? jsonProgress(out) : humanProgress(out, style);
-  const stopRequested = () => stops > 0;
+  const shown = opts.json ? jsonProgress(out) : humanProgress(out, style);
+  let runId: string | null = null;
+  const progress: ProgressSink = {
+    ...shown,
+    entry: (entry) => {
+      if (entry.type === 'run_started') runId = (entry.payload as { start: { runId: string } }).start.runId;
+      shown.entry(entry);
+    },
+  };
+  const { stopRequested, dispose } = interruptHandler(io, { resumable: true, runId: () => runId });
   return {
     approver,
     progress,

@@ -29,13 +29,15 @@ export async function ciCheckCommand(flags: CiCheckFlags, io: CliIO): Promise<nu
   const { renderMarkdown } = await import('../../ci/report-markdown.js');
   const { renderAnnotations } = await import('../../ci/report-annotations.js');
   const { renderJunit, renderSarif } = await import('../../ci/report-files.js');
+  const { interruptHandler } = await import('../interrupts.js');
+  const interrupts = interruptHandler(io, { resumable: false });
   const verdict = await runCiCheck({
     cwd: io.cwd,
     base: flags.base,
     ...(flags.head !== undefined ? { head: flags.head } : {}),
     allowTestChanges: flags.allowTestChanges === true,
     progress: (message) => io.stderr.write(`agentctl ci: ${message}\n`),
-  });
+  }).finally(interrupts.dispose);
   const markdown = renderMarkdown(verdict);
   io.stdout.write(flags.json ? `${JSON.stringify(verdict, null, 2)}\n` : markdown);
   // With --json, stdout holds only the verdict; the Actions runner reads workflow commands from stderr too.
