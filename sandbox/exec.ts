@@ -173,6 +173,11 @@ async function spawnCapped(
   sweep: (pid: number) => void,
   pipe: ReportPipe | null,
 ) {
+  // Ctrl-C may come while the command was being prepared; from here to track() nothing awaits.
+  if (interrupted) {
+    pipe?.stop();
+    throw interruptedError(req.argv);
+  }
   const started = performance.now();
   const child = execa(file, args, {
     cwd,

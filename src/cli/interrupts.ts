@@ -21,7 +21,8 @@ export function interruptHandler(
     const id = opts.runId?.() ?? null;
     if (stops === 1) {
       const killed = interruptCommands();
-      const what = killed > 0 ? 'killed the running tests' : 'waiting for the current step';
+      const what =
+        killed > 0 ? 'killed the running tests' : 'no more tests will start; finishing the current step';
       const then = opts.resumable ? '; saving a checkpoint' : '';
       io.stderr.write(`\nagentctl: stopping: ${what}${then} (Ctrl-C again to quit at once)\n`);
       return;

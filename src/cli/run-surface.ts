@@ -3,6 +3,7 @@ import { policyApprover } from '../policy/approval.js';
 import type { RetryNotice } from '../model/retry.js';
 import type { Approver, ProgressSink, ReviewDecision } from '../runtime/context.js';
 import { interruptHandler } from './interrupts.js';
+import { liveLine } from './live-line.js';
 import { allowInteractiveRendering, type CliIO } from './io.js';
 import { humanProgress, jsonProgress } from './progress.js';
 import { colorEnabled, makeStyle, type Style } from './style.js';
@@ -18,6 +19,8 @@ export interface RunSurface {
   session: { approver: Approver; progress: ProgressSink; stopRequested: () => boolean };
   /** Tells the user that a model call is being retried (passed to resolveModel as onRetry). */
   onModelRetry: (n: RetryNotice) => void;
+  /** Removes the spinner, before the outcome is printed. */
+  idle: () => void;
   dispose: () => void;
 }
 
@@ -59,7 +62,12 @@ export function runSurface(
   opts: { json?: boolean; yes?: boolean; approvedBy?: string },
 ): RunSurface {
   const style = makeStyle(!opts.json && colorEnabled(io.stdout));
-  const out = (line: string) => io.stdout.write(`${line}\n`);
+  // A spinner only where a person watches a terminal; logs and pipes get plain lines.
+  const live =
+    !opts.json && io.stdout.isTTY === true
+      ? liveLine(io.stdout, (frame, text, time) => `  ${style.cyan(frame)} ${text} ${style.dim(time)}`)
+      : null;
+  const out = (line: string) => (live === null ? void io.stdout.write(`${line}\n`) : live.print(line));
   const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && !opts.json;
   const approver =
     opts.yes === true || config.approval.mode === 'auto'
@@ -70,7 +78,7 @@ export function runSurface(
       : interactive
         ? reviewScreen(io)
         : noHuman;
-  const shown = opts.json ? jsonProgress(out) : humanProgress(out, style);
+  const shown = opts.json ? jsonProgress(out) : humanProgress(out, style, false, live);
   let runId: string | null = null;
   const progress: ProgressSink = {
     ...shown,
@@ -80,6 +88,7 @@ export function runSurface(
     },
   };
   const { stopRequested, dispose } = interruptHandler(io, { resumable: true, runId: () => runId });
+  const idle = () => live?.stop();
   return {
     approver,
     progress,
@@ -93,6 +102,10 @@ export function runSurface(
           `  model: ${n.reason}; retry ${n.retry}/${n.maxRetries} in ${Math.ceil(n.delayMs / 1000)} s`,
         ),
       ),
-    dispose,
+    idle,
+    dispose: () => {
+      idle();
+      dispose();
+    },
   };
 }

@@ -296,6 +296,7 @@ export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, 
         ...(runId !== undefined ? { runId } : {}),
       });
     }
+    surface.idle();
     if (result.paused === 'interrupted') return reportOutcome(result, flags.json === true, surface.style, io);
     const failed = await publishPlanned(root, result.ctx.runId, io, { note, json: flags.json === true });
     const code = reportOutcome(result, flags.json === true, surface.style, io);

@@ -72,6 +72,7 @@ export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd 
       ...surface.session,
       config,
     });
+    surface.idle();
     return reportOutcome(result, opts.json === true, surface.style, io, { dirty: dirty.length > 0 });
   } finally {
     surface.dispose();

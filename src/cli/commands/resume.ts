@@ -115,6 +115,7 @@ export async function resumeCommand(
             surface.out(surface.style.dim(`  ${line}`)),
           )
         : null;
+    surface.idle();
     const dirty = (await uncommittedFiles(result.ctx.repoRoot)).length > 0;
     const code = reportOutcome(result, opts.json === true, surface.style, io, { dirty });
     return failed ?? code;
