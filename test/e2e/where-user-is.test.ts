@@ -45,7 +45,7 @@ describe('help that teaches', () => {
     const top = await agentctl(['--help'], tmpdir());
     for (const name of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'NO_COLOR', 'AGENTCTL_CACHE_DIR'])
       expect(top.stdout).toMatch(new RegExp(`\\n  ${name} +\\S`));
-    expect(top.stdout).toMatch(/Config file:\n  agentctl\.config\.json/);
+    expect(top.stdout).toMatch(/Config file:\n {2}agentctl\.config\.json/);
     expect(top.stdout).toMatch(/130 interrupted/);
     const fix = await agentctl(['fix', '--help'], tmpdir());
     expect(fix.stdout).not.toMatch(/fixtures\//);
