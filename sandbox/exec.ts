@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import { SandboxError } from '../src/errors.js';
+import { InterruptedError, SandboxError } from '../src/errors.js';
 import { bwrapArgs, bwrapBinary, sandboxHome, sandboxStatus } from './bwrap.js';
 import { scrubEnv } from './env-scrub.js';
 import { execOnlyNode } from './exec-only-node.js';
@@ -67,15 +67,38 @@ interface Target {
 
 /** How long output pipes may stay open after the command exits (held by an escaped grandchild). */
 const PIPE_GRACE_MS = 2_000;
-const live = new Set<number>();
+/** Running commands by pid, each with the function that ends its whole run because the user interrupted. */
+const live = new Map<number, () => void>();
 let exitHookInstalled = false;
+/** Set by interruptCommands(): commands refuse to start until allowCommands(). */
+let interrupted = false;
 
 /** Process groups are detached, so agentctl must take them down itself when it exits. */
-function track(pid: number): void {
-  live.add(pid);
+function track(pid: number, interrupt: () => void): void {
+  live.set(pid, interrupt);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => live.forEach(killTree));
+  process.once('exit', () => live.forEach((_, p) => killTree(p)));
+}
+
+/**
+ * The user pressed Ctrl-C: kills every running command's process tree now (its execCommand then throws
+ * InterruptedError) and refuses new commands until allowCommands(). Returns how many commands were running.
+ */
+export function interruptCommands(): number {
+  interrupted = true;
+  const running = [...live.values()];
+  running.forEach((interrupt) => interrupt());
+  return running.length;
+}
+
+/** Lets commands run again after interruptCommands() (the next run in the same process). */
+export function allowCommands(): void {
+  interrupted = false;
+}
+
+function interruptedError(argv: readonly string[]): InterruptedError {
+  return new InterruptedError(`interrupted: stopped ${basename(argv[0] ?? '')} and every process it started`);
 }
 
 interface Capture {
@@ -150,6 +173,11 @@ async function spawnCapped(
   sweep: (pid: number) => void,
   pipe: ReportPipe | null,
 ) {
+  // Ctrl-C may come while the command was being prepared; from here to track() nothing awaits.
+  if (interrupted) {
+    pipe?.stop();
+    throw interruptedError(req.argv);
+  }
   const started = performance.now();
   const child = execa(file, args, {
     cwd,
@@ -167,10 +195,14 @@ async function spawnCapped(
   const stderr = capture(child.stderr, req.maxOutputBytes);
   const pid = child.pid;
   let timedOut = false;
+  let killedByUser = false;
   let timer: NodeJS.Timeout | undefined;
   let grace: NodeJS.Timeout | undefined;
   if (pid !== undefined) {
-    track(pid);
+    track(pid, () => {
+      killedByUser = true;
+      sweep(pid);
+    });
     timer = setTimeout(() => {
       timedOut = true;
       sweep(pid);
@@ -198,6 +230,7 @@ async function spawnCapped(
     stdout: stdout.text(),
     stderr: spawnFailed ? `agentctl: cannot run ${file}: ${result.originalMessage ?? ''}` : stderr.text(),
     timedOut,
+    killedByUser,
     truncated: stdout.truncated || stderr.truncated,
     durationMs: Math.round(performance.now() - started),
     ...(pipe === null || report === undefined ? {} : { report: pipe.truncated() ? null : report }),
@@ -213,6 +246,7 @@ async function spawnCapped(
  */
 export async function execCommand(req: ExecRequest): Promise<ExecResult> {
   if (req.argv.length === 0) throw new SandboxError('execCommand needs a non-empty argv');
+  if (interrupted) throw interruptedError(req.argv);
   const { sandboxed, warning } = await isolation(req.mode);
   const [cwd = ''] = await resolveDirs([req.cwd], 'working directory');
   const writable = await resolveDirs(req.writable ?? [], 'writable directory');
@@ -261,7 +295,10 @@ export async function execCommand(req: ExecRequest): Promise<ExecResult> {
     } finally {
       if (pipeDir !== null) await rm(pipeDir, { recursive: true, force: true });
     }
-    const outcome = sandboxed ? { ...run, ...signalFromBwrap(run.exitCode) } : run;
+    const { killedByUser, ...ran } = run;
+    // Killed because the user asked to stop: not a result of the command, so no gate may read it as one.
+    if (killedByUser) throw interruptedError(req.argv);
+    const outcome = sandboxed ? { ...ran, ...signalFromBwrap(ran.exitCode) } : ran;
     return { ...outcome, sandboxed, ...(warning === undefined ? {} : { warning }) };
   } finally {
     if (privateDir !== null) await rm(privateDir, { recursive: true, force: true });

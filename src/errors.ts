@@ -61,6 +61,13 @@ export class SandboxError extends AgentctlError {
   }
 }
 
+/** The user stopped agentctl (Ctrl-C) while a command ran; the command's process tree has been killed. */
+export class InterruptedError extends AgentctlError {
+  constructor(message = 'interrupted') {
+    super('E_INTERRUPTED', message, ExitCode.interrupted);
+  }
+}
+
 /** A journal cannot be read, written or created. */
 export class JournalError extends AgentctlError {
   constructor(message: string, hint?: string, exitCode: ExitCodeValue = ExitCode.internal) {

@@ -7,6 +7,8 @@ export interface CliIO {
   stderr: NodeJS.WriteStream;
   /** Registers a Ctrl-C handler; returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
+  /** Ends the process at once (a second Ctrl-C); absent where there is no process to end, as in tests. */
+  exitNow?: (code: number) => void;
 }
 
 export function processIO(): CliIO {
@@ -20,6 +22,9 @@ export function processIO(): CliIO {
       process.on('SIGINT', handler);
       return () => process.off('SIGINT', handler);
     },
+    // The one exit outside bin/: a second Ctrl-C must not wait for the run to unwind. The journal is durable
+    // after every append and the sandbox's exit hook kills the test processes, so this is a crash resume handles.
+    exitNow: (code) => process.exit(code),
   };
 }
 

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AgentctlError, ExitCode, UsageError } from '../errors.js';
 import { packageFile } from '../paths.js';
@@ -6,6 +8,7 @@ import { packageFile } from '../paths.js';
 import type { QueryOptions } from './commands/runs.js';
 import { registerCiCheck } from './commands/ci-check.js';
 import { registerCiFix } from './commands/ci-fix.js';
+import { ALL_ENV, HELP_WIDTH, RUN_ENV, teach } from './help.js';
 import { allowInteractiveRendering, processIO, type CliIO } from './io.js';
 
 function version(): string {
@@ -20,6 +23,21 @@ function positiveInt(value: string): number {
 }
 
 const MODEL_HELP = 'model to use: scripted:<cassette.json> (a recorded model) or anthropic:<name>';
+const RUN_ID_HELP = 'a run id, a unique prefix of one, or last (see agentctl runs list)';
+
+/** `-C <dir>`: like git -C, every command runs as if started in <dir>; it must be an existing directory. */
+async function changeDirectory(io: CliIO, dir: string): Promise<void> {
+  const target = resolve(io.cwd, dir);
+  const info = await stat(target).catch(() => null);
+  if (info === null) throw new UsageError(`-C ${dir}: no such directory (${target})`);
+  if (!info.isDirectory()) throw new UsageError(`-C ${dir}: not a directory (${target})`);
+  io.cwd = target;
+}
+
+/** The full id of the run the user named (an id, a unique prefix, or last); exit 2 with recent runs otherwise. */
+async function runIdFor(io: CliIO, typed: string): Promise<string> {
+  return (await import('./run-id.js')).resolveRunId(io.cwd, typed);
+}
 
 /** Builds the command tree; each action stores its exit code in `result`. */
 export function buildProgram(io: CliIO, result: { code: number }): Command {
@@ -31,14 +49,42 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
         'attempts it stops and hands you the evidence.',
     )
     .version(version(), '-v, --version')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .option('-C <dir>', 'run as if agentctl was started in <dir> (like git -C)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      getOutHelpWidth: () => Math.min(HELP_WIDTH, io.stdout.columns || HELP_WIDTH),
+      getErrHelpWidth: () => Math.min(HELP_WIDTH, io.stderr.columns || HELP_WIDTH),
+    })
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
-    .showHelpAfterError('(run agentctl --help for usage)');
+    .showHelpAfterError('(run agentctl --help for usage)')
+    .hook('preAction', async () => {
+      const dir = program.opts<{ C?: string }>().C;
+      if (dir !== undefined) await changeDirectory(io, dir);
+    });
+  teach(program, {
+    examples: [
+      ['agentctl demo', 'a whole gated fix on a bundled buggy repo; no API key, no network'],
+      ['agentctl init', 'detect your test runner, run the suite once, write the config'],
+      ['agentctl fix "average([]) should return 0, not NaN"', ''],
+      ['agentctl fix - < task.txt', 'the task from stdin'],
+      ['agentctl runs show last', 'what the last run did, step by step'],
+      ['agentctl resume last', 'continue an interrupted or paused run'],
+      ['agentctl -C ../other-repo runs list', 'any command, in another repository'],
+    ],
+    env: ALL_ENV,
+    more: 'Every command has its own --help. Guide: README.md; details: docs/.\n',
+  });
 
   program
     .command('fix')
-    .description('run one gated fix: orient, write a failing test (RED), fix until GREEN, review, commit')
-    .argument('<task>', 'what to fix, in plain words')
+    .summary('run one gated fix: orient, write a failing test (RED), fix until GREEN, review, commit')
+    .description(
+      'Run one gated fix: orient, write a failing test (RED), fix until GREEN, review, commit. The run starts ' +
+        'from HEAD in its own worktree; your work tree is never touched, and uncommitted changes are not seen.',
+    )
+    .argument('<task>', 'what to fix, in plain words; - reads it from stdin')
     .option('-m, --model <spec>', MODEL_HELP)
     .option('-y, --yes', 'approve GREEN patches by policy instead of asking')
     .addOption(
@@ -48,17 +94,24 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     )
     .option('--json', 'print every journal event as one JSON line, then a result line')
     .option('--record <file>', 'write every model turn to a cassette that --model scripted:<file> replays')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 committed · 1 gate failed · 2 usage/config error · 3 escalated or awaiting review ·\n' +
-        '4 budget exhausted (resumable) · 130 interrupted (resumable) · 70 internal error\n\n' +
-        'Example:\n  agentctl fix "average([]) should return 0" --model scripted:fixtures/cassettes/calc-node/happy-path.json',
-    )
     .action(
       async (task: string, opts: { model?: string; yes?: boolean; maxAttempts?: number; json?: boolean }) => {
         result.code = await (await import('./commands/fix.js')).fixCommand(task, opts, io);
       },
     );
+  teach(program.commands.at(-1)!, {
+    examples: [
+      [
+        'agentctl fix "average([]) should return 0, not NaN"',
+        'asks you to review the GREEN patch in a terminal',
+      ],
+      ['agentctl fix -y -m anthropic:claude-sonnet-4-6 "parse() drops the last line"', ''],
+      ['git log -1 --format=%B | agentctl fix -', 'the task from stdin'],
+      ['agentctl fix --record task.json "…"', 'keep the model turns; replay with --model scripted:task.json'],
+    ],
+    env: RUN_ENV,
+    more: 'Ctrl-C kills the running tests and stops at a checkpoint (exit 130); agentctl\nresume last continues.\n',
+  });
 
   program
     .command('demo')
@@ -69,6 +122,14 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .action(async (opts: { json?: boolean }) => {
       result.code = await (await import('./commands/demo.js')).demoCommand(opts, io);
     });
+  teach(program.commands.at(-1)!, {
+    examples: [
+      ['agentctl demo', ''],
+      ['agentctl demo --json | jq -c "[.seq, .type, .phase]"', 'the journal as it is written'],
+    ],
+    env: ['NO_COLOR', 'AGENTCTL_CACHE_DIR', 'AGENTCTL_RUN_ID', 'AGENTCTL_CLOCK'],
+    config: false,
+  });
 
   program
     .command('eval')
@@ -81,13 +142,20 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
         'data, journal); scenarios that depend on it should fail (see docs/eval.md)',
     )
     .option('--json', 'one JSON line per scenario, then a result line')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 all scenarios pass · 1 a scenario failed · 2 a malformed scenario file\nSee docs/eval.md.',
-    )
     .action(async (opts: { suite?: string; only?: string[]; sabotage?: string; json?: boolean }) => {
       result.code = await (await import('./commands/eval.js')).evalCommand(opts, io);
     });
+  teach(program.commands.at(-1)!, {
+    examples: [
+      ['agentctl eval', 'the built-in suite'],
+      ['agentctl eval --only happy-path --json', ''],
+      ['agentctl eval --sabotage red', 'the eval must notice a disabled RED gate'],
+    ],
+    env: ['NO_COLOR', 'AGENTCTL_CACHE_DIR'],
+    config: false,
+    exitCodes: '0 all scenarios pass · 1 a scenario failed · 2 a malformed scenario file',
+    more: 'See docs/eval.md.\n',
+  });
 
   program
     .command('init')
@@ -99,11 +167,20 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .action(async (opts: { force?: boolean; runner?: string; json?: boolean; verify?: boolean }) => {
       result.code = await (await import('./commands/init.js')).initCommand(opts, io);
     });
+  teach(program.commands.at(-1)!, {
+    examples: [
+      ['agentctl init', 'detect the runner, run the suite once, write the config'],
+      ['agentctl init --runner vitest --no-verify', ''],
+      ['agentctl -C ~/src/app init --force', 'rewrite the config of another repository'],
+    ],
+    env: ['NO_COLOR', 'AGENTCTL_BWRAP'],
+    exitCodes: '0 config written · 1 the suite does not run as configured · 2 usage error',
+  });
 
   program
     .command('resume')
     .description('continue a paused, interrupted or crashed run from its journal, doing nothing twice')
-    .argument('<run-id>', 'the run to continue (see agentctl runs list)')
+    .argument('<run-id>', RUN_ID_HELP)
     .option('-y, --yes', 'approve GREEN patches by policy instead of asking')
     .option('-m, --model <spec>', `override the model recorded in the journal; ${MODEL_HELP}`)
     .option(
@@ -113,22 +190,50 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--json', 'print every journal event as one JSON line, then a result line')
     .action(
       async (runId: string, opts: { yes?: boolean; model?: string; budget?: string; json?: boolean }) => {
-        result.code = await (await import('./commands/resume.js')).resumeCommand(runId, opts, io);
+        const id = await runIdFor(io, runId);
+        result.code = await (await import('./commands/resume.js')).resumeCommand(id, opts, io);
       },
     );
+  teach(program.commands.at(-1)!, {
+    examples: [
+      ['agentctl resume last', 'the run whose journal changed last'],
+      ['agentctl resume 20261202-1337 --yes', 'a unique prefix of an id'],
+      ['agentctl resume last --budget turns=80,cost=10', 'more budget for a BUDGET_EXHAUSTED run'],
+    ],
+    env: RUN_ENV,
+  });
 
   program
     .command('replay')
     .description(
       're-drive a run from its journal without a model or the repo; exit 1 at the first divergence',
     )
-    .argument('<run-id>')
+    .argument('<run-id>', RUN_ID_HELP)
     .option('--json', 'print the result as JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
-      result.code = await (await import('./commands/runs.js')).replayCommand(runId, opts, io);
+      const id = await runIdFor(io, runId);
+      result.code = await (await import('./commands/runs.js')).replayCommand(id, opts, io);
     });
+  teach(program.commands.at(-1)!, {
+    examples: [
+      ['agentctl replay last', ''],
+      ['agentctl replay 20261202 --json', 'a unique prefix of an id'],
+    ],
+    config: false,
+    exitCodes: '0 every decision reproduced · 1 a divergence (named) · 2 unknown run or\ncorrupt journal',
+  });
 
   const runs = program.command('runs').description('inspect the runs journaled in this repository');
+  const inspectCodes = '0 done · 2 unknown run, or a corrupt journal (the line is named)';
+  teach(runs, {
+    examples: [
+      ['agentctl runs list', ''],
+      ['agentctl runs show last', ''],
+      ['agentctl runs query --type gate_verdict --verdict fail --json | jq .', ''],
+    ],
+    config: false,
+    exitCodes: inspectCodes,
+  });
   runs
     .command('list')
     .description('every run, its phase and attempts')
@@ -136,18 +241,35 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .action(async (opts: { json?: boolean }) => {
       result.code = await (await import('./commands/runs.js')).runsList(opts, io);
     });
+  teach(runs.commands.at(-1)!, {
+    examples: [
+      ['agentctl runs list', ''],
+      ['agentctl -C ../app runs list --json', ''],
+    ],
+    config: false,
+    exitCodes: inspectCodes,
+  });
   runs
     .command('show')
     .description("a run's timeline: phases, proposals, verdicts, evidence")
-    .argument('<run-id>')
+    .argument('<run-id>', RUN_ID_HELP)
     .option('--json', 'print the raw journal events, one per line')
     .action(async (runId: string, opts: { json?: boolean }) => {
-      result.code = await (await import('./commands/runs.js')).runsShow(runId, opts, io);
+      const id = await runIdFor(io, runId);
+      result.code = await (await import('./commands/runs.js')).runsShow(id, opts, io);
     });
+  teach(runs.commands.at(-1)!, {
+    examples: [
+      ['agentctl runs show last', ''],
+      ['agentctl runs show 20261202-13', 'a unique prefix of an id'],
+    ],
+    config: false,
+    exitCodes: inspectCodes,
+  });
   runs
     .command('query')
     .description('journal events across runs, filtered (pipe --json into jq)')
-    .option('--run <id>', 'only this run')
+    .option('--run <id>', `only this run: ${RUN_ID_HELP}`)
     .option('--type <type...>', 'event types, e.g. gate_verdict model_response')
     .option('--phase <phase...>', 'phases, e.g. VERIFY_RED')
     .option('--tool <name>', 'events that call this tool')
@@ -156,19 +278,32 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--until <iso>', 'before this time')
     .option('--json', 'one JSON object per line')
     .action(async (opts: QueryOptions) => {
-      result.code = await (await import('./commands/runs.js')).runsQuery(opts, io);
+      const run = opts.run === undefined ? {} : { run: await runIdFor(io, opts.run) };
+      result.code = await (await import('./commands/runs.js')).runsQuery({ ...opts, ...run }, io);
     });
+  teach(runs.commands.at(-1)!, {
+    examples: [
+      ['agentctl runs query --type gate_verdict --verdict fail', ''],
+      ['agentctl runs query --run last --tool edit_file --json | jq .payload', ''],
+    ],
+    config: false,
+    exitCodes: inspectCodes,
+  });
 
-  program
-    .command('audit')
-    .description('check runs against their journals')
+  const audit = program.command('audit').description('check runs against their journals');
+  const auditExamples = { examples: [['agentctl audit verify last', '']] as const, config: false };
+  const auditCodes = '0 every check holds · 1 a check failed · 2 unknown run or corrupt journal';
+  teach(audit, { ...auditExamples, exitCodes: auditCodes });
+  const verify = audit
     .command('verify')
     .description("verify a run's hash chain and that its branch holds the commit its journal recorded")
-    .argument('<run-id>')
+    .argument('<run-id>', RUN_ID_HELP)
     .option('--json', 'print the checks as JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
-      result.code = await (await import('./commands/audit.js')).auditVerify(runId, opts, io);
+      const id = await runIdFor(io, runId);
+      result.code = await (await import('./commands/audit.js')).auditVerify(id, opts, io);
     });
+  teach(verify, { ...auditExamples, exitCodes: auditCodes });
 
   program
     .command('repl')
@@ -177,15 +312,40 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
       allowInteractiveRendering(io);
       result.code = await (await import('./commands/repl.js')).replCommand(io);
     });
+  teach(program.commands.at(-1)!, {
+    examples: [
+      ['agentctl', 'no command opens the REPL'],
+      ['agentctl -C ~/src/app repl', ''],
+    ],
+    env: RUN_ENV,
+  });
 
   // The pull-request bot; `ci check` registers itself (its work loads on demand, like the commands above).
   const ci = program
     .command('ci')
     .description('for CI: check a pull request (ci check), or run a gated fix with no human (ci fix)');
+  teach(ci, {
+    examples: [
+      ['agentctl ci check --base origin/main', ''],
+      ['agentctl ci fix --issue 42', ''],
+    ],
+    exitCodes: 'see agentctl ci check --help and agentctl ci fix --help',
+    more: 'See docs/ci.md.\n',
+  });
   registerCiCheck(ci, io, result);
   registerCiFix(ci, io, result);
 
   return program;
+}
+
+/**
+ * No command opens the REPL (also after global options, as in `agentctl -C dir`); done here rather than as
+ * commander's default command so that typos stay "unknown command".
+ */
+function withDefaultCommand(argv: string[]): string[] {
+  let i = 0;
+  while (i < argv.length && (argv[i] === '-C' || /^-C./.test(argv[i] ?? ''))) i += argv[i] === '-C' ? 2 : 1;
+  return i >= argv.length ? [...argv, 'repl'] : argv;
 }
 
 /** Runs the CLI and returns the exit code; never exits the process itself. */
@@ -193,8 +353,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const result = { code: ExitCode.ok as number };
   const program = buildProgram(io, result);
   try {
-    // No command opens the REPL; done here rather than as commander's default so typos stay "unknown command".
-    await program.parseAsync(argv.length === 0 ? ['repl'] : argv, { from: 'user' });
+    await program.parseAsync(withDefaultCommand(argv), { from: 'user' });
     return result.code;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -2,6 +2,7 @@ import type { Effect, RunEvent } from '../core/events.js';
 import type { RunState } from '../core/state.js';
 import type { JournalEntry } from '../journal/entry.js';
 import type { ProgressSink } from '../runtime/context.js';
+import type { LiveLine } from './live-line.js';
 import type { Style } from './style.js';
 
 const EFFECT_LABEL: Record<Effect['kind'], string> = {
@@ -22,46 +23,83 @@ function indented(text: string, by = '    '): string {
   return text.replace(/\n/g, `\n${by}`);
 }
 
-/** Human progress: one line per phase change, gate verdict and failed attempt. */
-export function humanProgress(write: (line: string) => void, style: Style, verbose = false): ProgressSink {
+/** Effects that wait for a person: no spinner may draw over the review screen or a question. */
+const WAITS_FOR_A_PERSON: ReadonlySet<Effect['kind']> = new Set(['request_review', 'ask_user']);
+
+/** A test run's journal record, for its count and duration. */
+function testReport(entry: JournalEntry): { summary: string; durationMs: number } | null {
+  if (entry.type !== 'test_report') return null;
+  const p = entry.payload as { summary?: unknown; durationMs?: unknown };
+  return typeof p.summary === 'string' && typeof p.durationMs === 'number'
+    ? { summary: p.summary, durationMs: p.durationMs }
+    : null;
+}
+
+/**
+ * Human progress: one line per step, phase change, test run (with its count and duration), gate verdict and
+ * failed attempt. With `live` (a terminal) a spinner under the last line shows what runs and for how long.
+ */
+export function humanProgress(
+  write: (line: string) => void,
+  style: Style,
+  verbose = false,
+  live: LiveLine | null = null,
+): ProgressSink {
+  const say = live === null ? write : (line: string) => live.print(line);
+  let current: Effect['kind'] | null = null;
   return {
-    entry: () => undefined,
+    entry: (entry) => {
+      const run = testReport(entry);
+      if (run !== null) say(`  tests: ${run.summary} (${(run.durationMs / 1000).toFixed(1)} s)`);
+    },
     effectStarted: (effect) => {
-      if (verbose || effect.kind !== 'finish') write(style.dim(`  … ${EFFECT_LABEL[effect.kind]}`));
+      current = effect.kind;
+      if (verbose || effect.kind !== 'finish') say(style.dim(`  … ${EFFECT_LABEL[effect.kind]}`));
+      if (live === null) return;
+      if (WAITS_FOR_A_PERSON.has(effect.kind) || effect.kind === 'finish') live.stop();
+      else live.show(EFFECT_LABEL[effect.kind]);
     },
     transitioned: (from: RunState, to: RunState, event: RunEvent) => {
+      live?.stop();
       if (event.type === 'red_checked') {
-        write(
+        say(
           event.verdict.ok
             ? style.green(`  ✓ ${event.verdict.message}`)
             : style.red(`  ✗ RED refused: ${indented(event.verdict.message)}`),
         );
       }
       if (event.type === 'green_checked') {
-        write(
+        say(
           event.verdict.ok
             ? style.green(`  ✓ ${event.verdict.message}`)
             : style.red(`  ✗ GREEN failed: ${indented(event.verdict.message)}`),
         );
       }
       if (event.type === 'patch_applied')
-        write(
+        say(
           `  ✓ ${event.patchKind} patch ${event.patch.sha.slice(0, 12)} applied: ${event.patch.files.join(', ')}`,
         );
       if (to.attempts > from.attempts) {
         const last = to.history[to.history.length - 1];
         if (last !== undefined)
-          write(
+          say(
             style.yellow(
               `  ✗ attempt ${last.n}/${to.maxAttempts} failed (${last.kind}): ${indented(last.reason)}`,
             ),
           );
       }
       if (event.type === 'review_decided')
-        write(`  review: ${event.decision} by ${event.by}${event.reason ? ` (${event.reason})` : ''}`);
-      if (to.phase !== from.phase || to.step === 0) write(style.bold(style.cyan(`▸ ${to.phase}`)));
+        say(`  review: ${event.decision} by ${event.by}${event.reason ? ` (${event.reason})` : ''}`);
+      if (to.phase !== from.phase || to.step === 0) say(style.bold(style.cyan(`▸ ${to.phase}`)));
     },
-    note: (message) => write(style.dim(`  ${indented(message)}`)),
+    note: (message) => {
+      // The runtime's own lines about a test run: the count is printed from its journal record, with its
+      // duration, and the baseline's "running the full suite" repeats the step's line.
+      if (message.startsWith('tests: ')) return;
+      if (current === 'run_baseline' && message.startsWith('running the full suite')) return;
+      if (message.startsWith('running ')) live?.show(message.replace(/ \([A-Z_:a-z]+\)$/, ''), false);
+      say(style.dim(`  ${indented(message)}`));
+    },
   };
 }
 

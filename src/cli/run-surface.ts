@@ -2,6 +2,8 @@ import type { Config } from '../policy/config-schema.js';
 import { policyApprover } from '../policy/approval.js';
 import type { RetryNotice } from '../model/retry.js';
 import type { Approver, ProgressSink, ReviewDecision } from '../runtime/context.js';
+import { interruptHandler } from './interrupts.js';
+import { liveLine } from './live-line.js';
 import { allowInteractiveRendering, type CliIO } from './io.js';
 import { humanProgress, jsonProgress } from './progress.js';
 import { colorEnabled, makeStyle, type Style } from './style.js';
@@ -17,6 +19,8 @@ export interface RunSurface {
   session: { approver: Approver; progress: ProgressSink; stopRequested: () => boolean };
   /** Tells the user that a model call is being retried (passed to resolveModel as onRetry). */
   onModelRetry: (n: RetryNotice) => void;
+  /** Removes the spinner, before the outcome is printed. */
+  idle: () => void;
   dispose: () => void;
 }
 
@@ -50,7 +54,7 @@ function reviewScreen(io: CliIO): Approver {
 
 /**
  * `--yes` or `approval.mode: auto` approves GREEN patches by policy; a terminal asks the person; anything else
- * never waits for a key (the run pauses at REVIEW). Ctrl-C once stops at the next boundary.
+ * never waits for a key (the run pauses at REVIEW). Ctrl-C kills the running tests and stops at a checkpoint.
  */
 export function runSurface(
   io: CliIO,
@@ -58,7 +62,12 @@ export function runSurface(
   opts: { json?: boolean; yes?: boolean; approvedBy?: string },
 ): RunSurface {
   const style = makeStyle(!opts.json && colorEnabled(io.stdout));
-  const out = (line: string) => io.stdout.write(`${line}\n`);
+  // A spinner only where a person watches a terminal; logs and pipes get plain lines.
+  const live =
+    !opts.json && io.stdout.isTTY === true
+      ? liveLine(io.stdout, (frame, text, time) => `  ${style.cyan(frame)} ${text} ${style.dim(time)}`)
+      : null;
+  const out = (line: string) => (live === null ? void io.stdout.write(`${line}\n`) : live.print(line));
   const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && !opts.json;
   const approver =
     opts.yes === true || config.approval.mode === 'auto'
@@ -69,17 +78,17 @@ export function runSurface(
       : interactive
         ? reviewScreen(io)
         : noHuman;
-  let stops = 0;
-  const dispose = io.onInterrupt(() => {
-    stops += 1;
-    io.stderr.write(
-      stops === 1
-        ? '\nagentctl: stopping at the next safe boundary (Ctrl-C again to abort)…\n'
-        : '\nagentctl: aborting.\n',
-    );
-  });
-  const progress = opts.json ? jsonProgress(out) : humanProgress(out, style);
-  const stopRequested = () => stops > 0;
+  const shown = opts.json ? jsonProgress(out) : humanProgress(out, style, false, live);
+  let runId: string | null = null;
+  const progress: ProgressSink = {
+    ...shown,
+    entry: (entry) => {
+      if (entry.type === 'run_started') runId = (entry.payload as { start: { runId: string } }).start.runId;
+      shown.entry(entry);
+    },
+  };
+  const { stopRequested, dispose } = interruptHandler(io, { resumable: true, runId: () => runId });
+  const idle = () => live?.stop();
   return {
     approver,
     progress,
@@ -93,6 +102,10 @@ export function runSurface(
           `  model: ${n.reason}; retry ${n.retry}/${n.maxRetries} in ${Math.ceil(n.delayMs / 1000)} s`,
         ),
       ),
-    dispose,
+    idle,
+    dispose: () => {
+      idle();
+      dispose();
+    },
   };
 }

@@ -1,5 +1,6 @@
-import type { Effect } from '../core/events.js';
+import type { Effect, RunEvent } from '../core/events.js';
 import type { RunState } from '../core/state.js';
+import { InterruptedError } from '../errors.js';
 import { transition } from '../core/transition.js';
 import type { RunContext, RunDeps } from './context.js';
 import { executeEffect } from './execute.js';
@@ -23,14 +24,7 @@ export async function drive(
   const pending = [...pending0];
   const memory: ReportMemory = { last: null };
   while (pending.length > 0) {
-    if (deps.stopRequested()) {
-      await deps.journal.append({
-        type: 'checkpoint',
-        phase: state.phase,
-        payload: { reason: 'interrupted', step: state.step },
-      });
-      return { state, paused: 'interrupted' };
-    }
+    if (deps.stopRequested()) return interrupted(state, deps, null);
     const effect = pending.shift()!;
     const opKey = opKeyFor(ctx.runId, state, effect);
     await deps.failpoint('intent:before');
@@ -38,7 +32,14 @@ export async function drive(
     await deps.failpoint('intent:after');
     deps.progress.effectStarted(effect, state);
     const hook = deps.effectHook;
-    const raw = await executeEffect(effect, state, ctx, hook?.deps?.(effect, deps) ?? deps, opKey, memory);
+    let raw: RunEvent;
+    try {
+      raw = await executeEffect(effect, state, ctx, hook?.deps?.(effect, deps) ?? deps, opKey, memory);
+    } catch (err) {
+      // Ctrl-C killed the effect's command: its intent stays open, exactly as after a crash, and resume redoes it.
+      if (err instanceof InterruptedError) return interrupted(state, deps, { opKey, effect: effect.kind });
+      throw err;
+    }
     const event = hook?.event?.(effect, raw) ?? raw;
     await deps.failpoint('effect:after');
     await deps.journal.append({ type: 'effect_result', phase: state.phase, opKey, payload: { event } });
@@ -70,4 +71,18 @@ export async function drive(
     }
   }
   return { state, paused: null };
+}
+
+/** Journals where the user stopped the run (and the effect cut short, if any) and pauses it, resumable. */
+async function interrupted(
+  state: RunState,
+  deps: RunDeps,
+  cutShort: { opKey: string; effect: Effect['kind'] } | null,
+): Promise<DriveOutcome> {
+  await deps.journal.append({
+    type: 'checkpoint',
+    phase: state.phase,
+    payload: { reason: 'interrupted', step: state.step, ...(cutShort === null ? {} : { cutShort }) },
+  });
+  return { state, paused: 'interrupted' };
 }

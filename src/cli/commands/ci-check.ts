@@ -2,6 +2,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { teach } from '../help.js';
 import type { CliIO } from '../io.js';
 
 /** `agentctl ci check` flags. */
@@ -29,13 +30,15 @@ export async function ciCheckCommand(flags: CiCheckFlags, io: CliIO): Promise<nu
   const { renderMarkdown } = await import('../../ci/report-markdown.js');
   const { renderAnnotations } = await import('../../ci/report-annotations.js');
   const { renderJunit, renderSarif } = await import('../../ci/report-files.js');
+  const { interruptHandler } = await import('../interrupts.js');
+  const interrupts = interruptHandler(io, { resumable: false });
   const verdict = await runCiCheck({
     cwd: io.cwd,
     base: flags.base,
     ...(flags.head !== undefined ? { head: flags.head } : {}),
     allowTestChanges: flags.allowTestChanges === true,
     progress: (message) => io.stderr.write(`agentctl ci: ${message}\n`),
-  });
+  }).finally(interrupts.dispose);
   const markdown = renderMarkdown(verdict);
   io.stdout.write(flags.json ? `${JSON.stringify(verdict, null, 2)}\n` : markdown);
   // With --json, stdout holds only the verdict; the Actions runner reads workflow commands from stderr too.
@@ -67,12 +70,17 @@ export function registerCiCheck(ci: Command, io: CliIO, result: { code: number }
     .option('--junit <file>', 'also write JUnit XML: one testcase per check')
     .option('--sarif <file>', 'also write SARIF 2.1.0: one result per finding')
     .option('--allow-test-changes', 'allow deleted, skipped or weakened tests (reported as notes)')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 passed · 1 failed · 2 usage or config error (bad ref, no agentctl.config.json)\n\n' +
-        'Example:\n  agentctl ci check --base origin/main --junit ci-check.xml',
-    )
     .action(async (flags: CiCheckFlags) => {
       result.code = await ciCheckCommand(flags, io);
     });
+  teach(ci.commands.at(-1)!, {
+    examples: [
+      ['agentctl ci check --base origin/main', 'the pull request is HEAD'],
+      ['agentctl ci check --base origin/main --junit ci-check.xml --json', ''],
+    ],
+    env: ['GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY', 'AGENTCTL_BWRAP', 'AGENTCTL_CACHE_DIR'],
+    exitCodes:
+      '0 passed · 1 failed · 2 usage or config error (bad ref, no config)\n130 interrupted (Ctrl-C kills the test runs at once)',
+    more: 'See docs/ci.md.\n',
+  });
 }

@@ -2,6 +2,7 @@ import { access, appendFile, realpath } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { Config } from '../../policy/config-schema.js';
+import { teach } from '../help.js';
 import type { CliIO } from '../io.js';
 
 /** `agentctl ci fix` flags (commander turns --no-push / --no-comment into push/comment false). */
@@ -295,6 +296,7 @@ export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, 
         ...(runId !== undefined ? { runId } : {}),
       });
     }
+    surface.idle();
     if (result.paused === 'interrupted') return reportOutcome(result, flags.json === true, surface.style, io);
     const failed = await publishPlanned(root, result.ctx.runId, io, { note, json: flags.json === true });
     const code = reportOutcome(result, flags.json === true, surface.style, io);
@@ -335,18 +337,29 @@ export function registerCiFix(ci: Command, io: CliIO, result: { code: number }):
     )
     .option('--max-lines <n>', 'auto-approve GREEN patches up to this many changed lines', whole)
     .option('--json', 'print every journal event as one JSON line, then published and result lines')
-    .addHelpText(
-      'after',
-      '\nEnvironment: GITHUB_TOKEN (or GH_TOKEN), GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_EVENT_NAME,\n' +
-        'GITHUB_RUN_ID, GITHUB_API_URL (default https://api.github.com).\n\n' +
-        'Exit codes: 0 committed (and published) · 1 gate failed · 2 usage, config or publishing error ·\n' +
-        '3 escalated, or a GREEN patch left for a human · 4 budget exhausted · 130 interrupted · 70 internal error\n\n' +
-        'Examples:\n' +
-        '  agentctl ci fix --issue 42\n' +
-        '  agentctl ci fix "total() ignores discounts" --pr 7 --max-lines 40\n' +
-        'See docs/ci.md for the workflows.',
-    )
     .action(async (task: string | undefined, flags: CiFixFlags) => {
       result.code = await ciFixCommand(task, flags, io);
     });
+  teach(ci.commands.at(-1)!, {
+    examples: [
+      ['agentctl ci fix --issue 42', 'the task is the issue; the result is commented there'],
+      ['agentctl ci fix "total() ignores discounts" --pr 7 --max-lines 40', ''],
+    ],
+    env: [
+      'GITHUB_TOKEN',
+      'GH_TOKEN',
+      'GITHUB_REPOSITORY',
+      'GITHUB_EVENT_PATH',
+      'GITHUB_EVENT_NAME',
+      'GITHUB_RUN_ID',
+      'GITHUB_API_URL',
+      'ANTHROPIC_API_KEY',
+      'ANTHROPIC_BASE_URL',
+    ],
+    exitCodes:
+      '0 committed (and published) · 1 gate failed · 2 usage, config or publishing\n' +
+      'error · 3 escalated, or a GREEN patch left for a human · 4 budget exhausted\n' +
+      '130 interrupted · 70 internal error',
+    more: 'See docs/ci.md for the workflows.\n',
+  });
 }

@@ -5,7 +5,7 @@ import { simpleGit } from 'simple-git';
 import { loadCassette } from '../../model/cassette.js';
 import { packageFile } from '../../paths.js';
 import type { CliIO } from '../io.js';
-import { fixCommand } from './fix.js';
+import { checkPinnedRunId, fixCommand } from './fix.js';
 
 function gitIdentityEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -36,6 +36,7 @@ export async function materializeFixture(name: string, linkNodeModules: boolean)
 
 /** `agentctl demo`: a whole gated run on a bundled buggy repo with a recorded model; no key, no network. */
 export async function demoCommand(opts: { json?: boolean }, io: CliIO): Promise<number> {
+  checkPinnedRunId(io.env);
   const cassetteFile = packageFile('fixtures', 'cassettes', 'calc-node', 'demo.json');
   const cassette = await loadCassette(cassetteFile);
   const repo = await materializeFixture('calc-node', false);
@@ -53,5 +54,7 @@ export async function demoCommand(opts: { json?: boolean }, io: CliIO): Promise<
   );
   say('');
   say(`The demo repo stays at ${repo}; its journal is under .agentctl/runs/. Your own repo was not touched.`);
+  say(`  the run's timeline: agentctl -C ${repo} runs show last`);
+  say(`  check its journal:  agentctl -C ${repo} audit verify last`);
   return code;
 }

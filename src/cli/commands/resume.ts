@@ -10,6 +10,7 @@ import { loadConfig } from '../../policy/config.js';
 import type { Config } from '../../policy/config-schema.js';
 import { foldJournal } from '../../runtime/fold.js';
 import { alreadyEnded, resumeRun } from '../../runtime/resume.js';
+import { uncommittedFiles } from '../dirty-tree.js';
 import type { CliIO } from '../io.js';
 import { reportOutcome } from '../outcome.js';
 import { runSurface } from '../run-surface.js';
@@ -114,7 +115,9 @@ export async function resumeCommand(
             surface.out(surface.style.dim(`  ${line}`)),
           )
         : null;
-    const code = reportOutcome(result, opts.json === true, surface.style, io);
+    surface.idle();
+    const dirty = (await uncommittedFiles(result.ctx.repoRoot)).length > 0;
+    const code = reportOutcome(result, opts.json === true, surface.style, io, { dirty });
     return failed ?? code;
   } finally {
     surface.dispose();

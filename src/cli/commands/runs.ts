@@ -32,6 +32,8 @@ export function describeEntry(e: JournalEntry): string {
       if (ev.type === 'committed') return `committed ${ev.sha} on ${ev.branch}`;
       return `result ${ev.type}`;
     }
+    case 'checkpoint':
+      return `checkpoint: ${p.reason}${p.cutShort ? ` (${p.cutShort.effect} cut short; resume redoes it)` : ''}`;
     case 'gate_verdict':
       return `${p.gate}: ${p.verdict?.message}`;
     case 'model_response':
