@@ -56,7 +56,13 @@ export function ReplApp({ session, who, openEditor }: ReplAppProps) {
             prompt="agentctl › "
             history={snap.history}
             onSubmit={(line) => session.submit(line)}
-            placeholder={snap.busy ? 'a run is in progress · /status /budget /diff' : 'a task, or /help'}
+            placeholder={
+              snap.question !== null
+                ? 'your answer to the model'
+                : snap.busy
+                  ? 'a run is in progress · /status /budget /diff'
+                  : 'a task, or /help'
+            }
           />
         ) : null}
       </Box>
