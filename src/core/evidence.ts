@@ -17,6 +17,8 @@ export interface FailureNote {
   id: string;
   class: FailureClass;
   message: string;
+  /** `src/calc.js:7`: the innermost frame in production code the failure came through, when the stack shows one. */
+  at?: string;
 }
 
 /** Outcome of the RED gate. */

@@ -68,7 +68,12 @@ export const SearchTextInput = z.object({
   query: z.string().min(1).max(200).describe('Literal text to find'),
   glob: z.string().optional().describe('Only files matching this glob'),
 });
-export const ReadLastReportInput = z.object({});
+export const ReadLastReportInput = z.object({
+  full: z
+    .boolean()
+    .optional()
+    .describe('true: every test of the report as JSON; default: only failing and new tests, one line each'),
+});
 
 /** Every tool the model can be offered, with the schema that validates its input. */
 export const ToolInputs = {

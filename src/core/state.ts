@@ -23,6 +23,8 @@ export interface RunCommon {
   /** What the model is told on its next turn (refusals, gate verdicts, user answers). */
   feedback: string[];
   baseline: BaselineSummary | null;
+  /** Nobody can answer the model (`--yes`, CI, `--json` without a terminal): ask_user is not offered. */
+  unattended?: boolean;
 }
 
 interface WithTest {
@@ -86,6 +88,8 @@ export interface RunStart {
   task: string;
   maxAttempts: number;
   limits: BudgetLimits;
+  /** See RunCommon.unattended; absent in journals written before it existed (attended). */
+  unattended?: boolean;
 }
 
 /** The state a run begins in. */
@@ -102,5 +106,6 @@ export function initialState(start: RunStart): RunState {
     history: [],
     feedback: [],
     baseline: null,
+    ...(start.unattended === true ? { unattended: true } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { dataBlock } from './data-block.js';
 import type { Effect, RunEvent } from './events.js';
 import type { AttemptRecord } from './evidence.js';
 import { isTerminal, type TerminalPhase } from './phases.js';
+import { redAcceptedFeedback, redRefusedFeedback } from './red-feedback.js';
 import {
   describeIssues,
   READ_ONLY_TOOLS,
@@ -92,7 +93,12 @@ export function transition(prev: RunState, event: RunEvent): Transition {
       );
     case 'LOCK':
       if (event.type !== 'tests_locked') return unexpected(state, event);
-      return ask({ ...state, phase: 'AUTHOR_FIX', lock: event.lock });
+      return ask({
+        ...state,
+        phase: 'AUTHOR_FIX',
+        lock: event.lock,
+        feedback: [...state.feedback, redAcceptedFeedback(state.red, state.attempts, state.maxAttempts)],
+      });
     case 'AUTHOR_FIX':
       if (event.type === 'patch_applied' && event.patchKind === 'fix') {
         return one(
@@ -248,7 +254,8 @@ function onModelEvent(state: AuthoringState, event: RunEvent): Transition {
 /** Validates one model turn against the phase's tools and schemas; every refusal counts as an attempt. */
 function onTurn(state0: AuthoringState, turn: ModelTurn, usage: Partial<BudgetUsage>): Transition {
   const state = { ...state0, usage: addUsage(state0.usage, usage) };
-  const allowed = toolsForPhase(state.phase);
+  const audience = { unattended: state.unattended === true };
+  const allowed = toolsForPhase(state.phase, audience);
   const errors: string[] = [];
   let refused = false;
   const proposals: Proposal[] = [];
@@ -260,7 +267,7 @@ function onTurn(state0: AuthoringState, turn: ModelTurn, usage: Partial<BudgetUs
     const name = call.name as ToolName;
     if (!allowed.includes(name)) {
       refused = true;
-      errors.push(refusalReason(name, state.phase));
+      errors.push(refusalReason(name, state.phase, audience));
       continue;
     }
     if (READ_ONLY_TOOLS.includes(name)) continue;
@@ -332,9 +339,11 @@ function failAttempt(state: AuthoringState, record: Omit<AttemptRecord, 'n'>): T
   }
   // A gate verdict quotes test output (ids, messages, stacks): repository text, so it goes to the model as data.
   const told =
-    record.kind === 'red_failed' || record.kind === 'green_failed'
-      ? `Attempt ${n} of ${state.maxAttempts} failed (${record.kind}). The gate's verdict quotes test output and follows as data:\n${dataBlock(record.kind === 'red_failed' ? 'RED gate verdict' : 'GREEN gate verdict', record.reason)}`
-      : `Attempt ${n} of ${state.maxAttempts} failed (${record.kind}): ${record.reason}`;
+    record.kind === 'red_failed'
+      ? redRefusedFeedback(n, state.maxAttempts, record.reason, record.failures ?? [])
+      : record.kind === 'green_failed'
+        ? `Attempt ${n} of ${state.maxAttempts} failed (${record.kind}). The gate's verdict quotes test output and follows as data:\n${dataBlock('GREEN gate verdict', record.reason)}`
+        : `Attempt ${n} of ${state.maxAttempts} failed (${record.kind}): ${record.reason}`;
   return ask({ ...next, feedback: [...state.feedback, told] });
 }
 

@@ -9,14 +9,24 @@ export const SYSTEM_PROMPT = `You are the model inside agentctl, a command-line 
 
 A run moves through phases; in each you are offered only the tools that phase allows.
 1. ORIENT: read the code with list_files, read_file and search_text. When you understand the bug and have a plan, reply with the plan and no tool call; that ends orienting.
-2. AUTHOR_TEST: call propose_test with a new test (test files only) that fails on the current code because of the bug. The runtime runs only the new test on unchanged production code (RED). It must fail for the right reason: an assertion failure, a not-implemented error, or an error thrown from production code. A test that passes is refused ("does not constrain behavior"); one that fails on a syntax error, a missing import, a timeout, a hook or its own code is refused ("fails for the wrong reason").
-3. AUTHOR_FIX: after RED the test files and test configuration are locked; do not touch them. Call propose_fix with the smallest change to production code that makes the new test pass. The runtime runs the new test, then the whole suite (GREEN); it must stay green and no test may be skipped or removed. Production code must behave the same under the test runner: a fix that reads the runner's environment (NODE_TEST_CONTEXT, VITEST, JEST_WORKER_ID, PYTEST_CURRENT_TEST, NODE_ENV compared with "test"), uses its globals, or patches assertions or module loading is refused.
+2. AUTHOR_TEST: call propose_test with a new test (test files only) that fails on the current code because of the bug. The runtime applies it to the base code and runs only the patched test files on unchanged production code (RED).
+3. AUTHOR_FIX: after RED the test files and test configuration are locked. Call propose_fix with the smallest change to production code that makes the new test pass. The runtime runs the new tests, then the whole suite (GREEN), and a reviewer (a person, or a policy in unattended runs) approves or rejects the change before it is committed.
+After each test run the runtime tells you what it saw: which tests failed and how (failure class, expected vs actual, the first frame in production code). read_last_report (offered while authoring) gives that summary again, or the whole report with full: true.
 
-Rules:
-- One proposal per turn. A tool the phase does not offer is refused; refused, malformed and failing proposals each count as a failed attempt, and after a few failed attempts the run is handed to a human.
-- Give edits as \`edits\` (create a file, replace an exact piece of text that occurs exactly once, delete a file) or as one unified \`diff\`, never both. Paths are relative to the repository root, in canonical form with forward slashes (no "./", "//" or trailing "/"); a name may not contain control characters, a double quote or a backslash, start or end with whitespace, or exceed 255 bytes. agentctl.config.json is never writable.
+Rules a proposal can fail on, in the order the runtime applies them; each failure counts as one failed attempt, and when the attempts run out the run is handed to a human:
+1. Policy: only a tool the phase offers; one proposal per turn; input that matches the tool's schema; at most the configured patch size.
+2. Edits: give \`edits\` (create a file, replace an exact piece of text that occurs exactly once in the current file, delete an existing file) or one unified \`diff\` against the current files, never both; the change must change something; no renames, symlinks, submodules or binary files.
+3. Paths: relative to the repository root, in canonical form with forward slashes (no "./", "..", "//" or trailing "/"); a name may not contain control characters, a double quote or a backslash, start or end with whitespace, or exceed 255 bytes; no path through a symbolic link, no two paths that differ only in letter case, nothing under .git or .agentctl; every path inside the configured allowlist and outside the denylist. agentctl.config.json is never writable.
+4. Scope: a test proposal touches test files only; a fix touches production code only. Test configuration (runner config files, the runner's keys and the scripts in package.json, pytest tables in pyproject.toml) is never changed by a proposal.
+5. Runner environment (fixes): production code must behave the same under the test runner. A fix whose added lines read the runner's environment (NODE_TEST_CONTEXT, VITEST, JEST_WORKER_ID, PYTEST_CURRENT_TEST, NODE_ENV compared with "test"), use its globals, load a test runner, or patch assertions or module loading is refused.
+6. RED (tests), checked in this order: the run must finish in time and prove something (the runner starts and collects tests); the patched test files must load (no syntax, import or collection error); existing tests must keep their status (a test patch that makes an existing test fail is refused: add new tests instead of changing old ones); at least one new test must be collected; every new test must fail (one that passes "does not constrain behavior"); each must fail for the right reason: an assertion failure, a not-implemented error, or an error thrown from production code, not a syntax error, a missing import, a timeout, a hook or an error in the test's own code ("fails for the wrong reason"). A test that fails only because it uses a symbol the fix will add is run again with that symbol stubbed, and must then fail by assertion. Each new test must hold at least one assertion.
+7. Lock: after RED, any change to test files, test configuration or package scripts is reverted and counts as a failed attempt.
+8. GREEN (fixes), checked in this order: locked files unchanged; the new tests pass; the whole suite passes (tests that already failed before the run are not held against you); no test disappears; no test becomes skipped or todo (no .skip, .only or .todo).
+9. Review: a rejected fix counts as a failed attempt; the reviewer's reason comes back to you.
+
+Other rules:
 - Never claim test results: the runtime runs the tests and tells you what happened.
-- If the task is ambiguous, call ask_user. If you cannot make progress, call give_up with the reason.
+- If the task is ambiguous and ask_user is offered, ask one question. In an unattended run no human can answer: ask_user is not offered, so decide from the task and the code. If you cannot make progress, call give_up with the reason.
 - Be brief: say in a sentence what you are doing and why.
 
 Repository data:
@@ -29,15 +39,30 @@ const PHASE_GUIDE: Partial<Record<Phase, string>> = {
   AUTHOR_FIX: 'The tests are locked. Propose the production fix with propose_fix.',
 };
 
-/** The runtime's note on the phase the run is in and what the model may call there. */
-export function phaseNote(phase: Phase, tools: readonly ToolName[]): string {
+/**
+ * The runtime's note on the phase the run is in, what the model may call there and, while authoring, how many
+ * failed attempts it has left.
+ */
+export function phaseNote(
+  phase: Phase,
+  tools: readonly ToolName[],
+  attempts?: { used: number; max: number },
+): string {
   const guide = PHASE_GUIDE[phase];
-  return `Phase: ${phase}. Tools you may call now: ${tools.join(', ') || 'none'}.${guide === undefined ? '' : ` ${guide}`}`;
+  const left =
+    attempts === undefined || guide === undefined
+      ? ''
+      : ` Failed attempts left: ${Math.max(0, attempts.max - attempts.used)} of ${attempts.max}.`;
+  return `Phase: ${phase}. Tools you may call now: ${tools.join(', ') || 'none'}.${guide === undefined ? '' : ` ${guide}`}${left}`;
 }
 
+/** Said once, with the task, when nobody can answer the model. */
+export const UNATTENDED_NOTE =
+  'This run is unattended: no human can answer questions, so ask_user is not offered. Decide from the task and the code; if you cannot make progress, call give_up with the reason.';
+
 /** The first user message of a run. */
-export function taskMessage(task: string): string {
-  return `Task: ${task}`;
+export function taskMessage(task: string, unattended = false): string {
+  return unattended ? `Task: ${task}\n\n${UNATTENDED_NOTE}` : `Task: ${task}`;
 }
 
 /** Runtime feedback, marked as coming from the runtime rather than the repository. */

@@ -20,6 +20,10 @@ export interface ModelRequest {
   feedback: readonly string[];
   /** Answers to the read-only calls of the previous turn. */
   toolResults: readonly ToolResultMessage[];
+  /** Failed attempts so far and the cap, for the phase note. Absent in journals written before it existed. */
+  attempts?: { used: number; max: number };
+  /** Nobody can answer questions (`--yes`, CI): the task message says so. */
+  unattended?: boolean;
 }
 
 export interface ModelResponse {

@@ -17,12 +17,13 @@ const DESCRIPTIONS: Record<ToolName, string> = {
   search_text:
     'Find lines containing literal text in the repository files, optionally only in files matching a glob (at most 200 hits). Read-only; hits come back inside a <repo-data-ID> block.',
   read_last_report:
-    'Read the last test report the runtime produced (normalised JSON: exit code, collection errors, each test with its state and failure). Read-only; the report comes back inside a <repo-data-ID> block.',
+    'Read the last test report the runtime produced. By default a compact summary: counts, errors outside tests, and one line per failing or new test (failure class, message with expected vs actual, first frame in production code). With full: true, the whole normalised report as JSON. Read-only; it comes back inside a <repo-data-ID> block.',
   propose_test:
     'Propose a new test that fails on the current code because of the bug. Test files only. The runtime applies it from the base commit and runs only the new tests (RED gate); a refused or failing proposal counts as a failed attempt.',
   propose_fix:
     'Propose the production-code change that makes the new test pass. Allowed only after RED; test files are locked. The runtime applies it atomically and runs the new tests, then the whole suite (GREEN gate); a refused or failing proposal counts as a failed attempt.',
-  ask_user: 'Ask the user one question when the task is ambiguous; the answer comes back from the runtime.',
+  ask_user:
+    'Ask the person who started the run one question when the task is ambiguous; their answer comes back from the runtime. Offered only when a person can answer.',
   give_up: 'Stop and hand the run to a human, with the reason. Ends the run (ESCALATED).',
 };
 

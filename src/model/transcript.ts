@@ -88,10 +88,11 @@ export class Transcript {
         results.push({ id: call.id, label: `${labelOf(call)} (runtime answer)`, content, isError: false });
       }
     } else if (prev === undefined) {
-      texts.push(taskMessage(request.task));
+      texts.push(taskMessage(request.task, request.unattended === true));
     }
     if (request.feedback.length > 0 && !feedbackPlaced) texts.push(runtimeMessage(request.feedback));
-    if (request.phase !== this.lastPhase) texts.push(phaseNote(request.phase, request.tools));
+    if (request.phase !== this.lastPhase)
+      texts.push(phaseNote(request.phase, request.tools, request.attempts));
     if (results.length === 0 && texts.length === 0) texts.push('agentctl runtime: continue.');
     this.lastPhase = request.phase;
     this.entries.push({ role: 'user', results, texts });

@@ -1,20 +1,24 @@
 import type { Phase } from '../core/phases.js';
 import { READ_ONLY_TOOLS, type ToolName } from '../core/proposals.js';
 
-/** The tools the model is offered in each phase; anything else it calls is refused by policy. */
-export function toolsForPhase(phase: Phase): readonly ToolName[] {
+/** Who can answer the model: nobody in an unattended run (`--yes`, CI, `--json` without a terminal). */
+export interface Audience {
+  unattended?: boolean;
+}
+
+/**
+ * The tools the model is offered in each phase; anything else it calls is refused by policy. `ask_user` only
+ * where a person can answer it.
+ */
+export function toolsForPhase(phase: Phase, audience: Audience = {}): readonly ToolName[] {
+  const ask: ToolName[] = audience.unattended === true ? [] : ['ask_user'];
   switch (phase) {
     case 'ORIENT':
       return READ_ONLY_TOOLS.filter((t) => t !== 'read_last_report');
     case 'AUTHOR_TEST':
-      return [
-        ...READ_ONLY_TOOLS.filter((t) => t !== 'read_last_report'),
-        'propose_test',
-        'ask_user',
-        'give_up',
-      ];
+      return [...READ_ONLY_TOOLS, 'propose_test', ...ask, 'give_up'];
     case 'AUTHOR_FIX':
-      return [...READ_ONLY_TOOLS, 'propose_fix', 'ask_user', 'give_up'];
+      return [...READ_ONLY_TOOLS, 'propose_fix', ...ask, 'give_up'];
     case 'VERIFY_RED':
     case 'LOCK':
     case 'VERIFY_GREEN':
@@ -34,7 +38,7 @@ export function toolsForPhase(phase: Phase): readonly ToolName[] {
 }
 
 /** Why a tool is refused in a phase, worded for the model. */
-export function refusalReason(tool: string, phase: Phase): string {
+export function refusalReason(tool: string, phase: Phase, audience: Audience = {}): string {
   if (tool === 'propose_fix' && (phase === 'ORIENT' || phase === 'AUTHOR_TEST')) {
     return 'propose_fix refused: no behavior change before a test has been shown to fail (RED). Propose a failing test first with propose_test.';
   }
@@ -44,6 +48,13 @@ export function refusalReason(tool: string, phase: Phase): string {
   if (tool === 'propose_test' && phase === 'ORIENT') {
     return 'propose_test refused while orienting: reply without tool calls to finish orienting, then propose the test.';
   }
-  const offered = toolsForPhase(phase);
+  if (
+    tool === 'ask_user' &&
+    audience.unattended === true &&
+    (phase === 'AUTHOR_TEST' || phase === 'AUTHOR_FIX')
+  ) {
+    return 'ask_user refused: this run is unattended and nobody can answer. Decide from the task and the code, or call give_up with the reason.';
+  }
+  const offered = toolsForPhase(phase, audience);
   return `${tool} is not available in phase ${phase}; available: ${offered.join(', ') || 'none'}.`;
 }

@@ -3,10 +3,12 @@ import type { RunEvent } from '../core/events.js';
 import type { Phase } from '../core/phases.js';
 import { READ_ONLY_TOOLS, type ToolCall, type ToolName } from '../core/proposals.js';
 import type { RunState } from '../core/state.js';
-import { ModelCallError, type ToolResultMessage } from '../model/provider.js';
+import type { TestReport } from '../core/report.js';
+import { ModelCallError, type ModelRequest, type ToolResultMessage } from '../model/provider.js';
 import { toolsForPhase } from '../policy/tool-routing.js';
 import type { RunContext, RunDeps } from './context.js';
 import { runReadTool } from './read-tools.js';
+import { fullReport, summarizeReport } from './report-summary.js';
 
 /**
  * Asks the model for its next decision. Read-only calls the phase allows are answered and the model asked
@@ -19,14 +21,30 @@ export async function askModel(
   state: RunState,
   ctx: RunContext,
   deps: RunDeps,
-  lastReport: () => string,
+  lastReport: () => TestReport | null,
 ): Promise<RunEvent> {
-  const tools = toolsForPhase(phase);
+  const unattended = state.unattended === true;
+  const tools = toolsForPhase(phase, { unattended });
+  const where = { worktree: ctx.worktree, classify: deps.classify };
+  const reportText = (full: boolean): string => {
+    const report = lastReport();
+    if (report === null) return 'No test report yet.';
+    return full ? fullReport(report) : summarizeReport(report, state.baseline?.testIds ?? [], where);
+  };
   let toolResults: ToolResultMessage[] = [];
   const usage = { turns: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
   const turnsLeft = state.limits.maxTurns - state.usage.turns;
   for (;;) {
-    const request = { runId: ctx.runId, task: ctx.task, phase, tools, feedback, toolResults };
+    const request: ModelRequest = {
+      runId: ctx.runId,
+      task: ctx.task,
+      phase,
+      tools,
+      feedback,
+      toolResults,
+      attempts: { used: state.attempts, max: state.maxAttempts },
+      ...(unattended ? { unattended: true } : {}),
+    };
     await deps.journal.append({ type: 'model_request', phase, payload: request });
     let response;
     try {
@@ -83,7 +101,7 @@ export async function askModel(
     toolResults = [];
     for (const call of calls) {
       await deps.journal.append({ type: 'tool_call', phase, payload: { call, policy: 'allowed' } });
-      const result = await runReadTool(ctx.worktree, call, lastReport, deps.trust.encodeData);
+      const result = await runReadTool(ctx.worktree, call, reportText, deps.trust.encodeData);
       await deps.journal.append({
         type: 'tool_result',
         phase,

@@ -11,21 +11,6 @@ import { baselineFailure, summarizeBaseline } from './reports.js';
 import { baseTree } from './worktree.js';
 import { lockTests, runAndRecord, verifyGreen, verifyRed, type ReportMemory } from './verify.js';
 
-function reportText(memory: ReportMemory): string {
-  const report = memory.last;
-  if (report === null) return 'No test report yet.';
-  return JSON.stringify(
-    {
-      exitCode: report.exitCode,
-      timedOut: report.timedOut,
-      collectionErrors: report.collectionErrors,
-      tests: report.tests.map((t) => ({ id: t.id, state: t.state, failure: t.failure })),
-    },
-    null,
-    2,
-  );
-}
-
 /** Performs one effect and reports what happened as an event; expected failures are events, not exceptions. */
 export async function executeEffect(
   effect: Effect,
@@ -45,7 +30,7 @@ export async function executeEffect(
       return { type: 'baseline_ran', baseline: summarizeBaseline(report, sha) };
     }
     case 'ask_model':
-      return askModel(effect.phase, effect.feedback, state, ctx, deps, () => reportText(memory));
+      return askModel(effect.phase, effect.feedback, state, ctx, deps, () => memory.last);
     case 'apply_patch':
       return applyPatch(effect, ctx, deps);
     case 'verify_red':

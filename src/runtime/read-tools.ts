@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import {
   ListFilesInput,
   ReadFileInput,
+  ReadLastReportInput,
   SearchTextInput,
   describeIssues,
   type ToolCall,
@@ -29,7 +30,7 @@ async function readForModel(worktree: string, path: string): Promise<string | nu
 export async function runReadTool(
   worktree: string,
   call: ToolCall,
-  lastReport: () => string,
+  lastReport: (full: boolean) => string,
   encode: (source: string, body: string) => string = dataBlock,
 ): Promise<ToolResultMessage> {
   const reply = (content: string, isError = false): ToolResultMessage => ({
@@ -80,8 +81,12 @@ export async function runReadTool(
       }
       return reply(encode(`search ${JSON.stringify(input.data.query)}`, hits.join('\n') || '(no matches)'));
     }
-    case 'read_last_report':
-      return reply(encode('last test report', lastReport()));
+    case 'read_last_report': {
+      const input = ReadLastReportInput.safeParse(call.input ?? {});
+      if (!input.success) return reply(`invalid input: ${describeIssues(input.error)}`, true);
+      const full = input.data.full === true;
+      return reply(encode(full ? 'last test report' : 'last test report (summary)', lastReport(full)));
+    }
     default:
       return reply(`${call.name} is not a read-only tool`, true);
   }

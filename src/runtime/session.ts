@@ -56,6 +56,7 @@ export interface SessionOptions {
   modelSpec?: string;
   approver: Approver;
   progress: ProgressSink;
+  /** Puts the model's ask_user question to a person; absent, the run is unattended and ask_user is not offered. */
   askUser?: (question: string) => Promise<string>;
   stopRequested?: () => boolean;
   /** See RunDeps.effectHook: the eval's self-test only. */
@@ -165,7 +166,14 @@ export async function startFix(
   // A plain directory written from the base commit's tree: no `.git` entry, nothing git would ever read.
   await syncWorktree(ctx, await baseTree(ctx));
   await attachDependencies(ctx);
-  const start: RunStart = { runId, task, maxAttempts: config.repair.maxAttempts, limits: config.budgets };
+  // Without a way to reach a person (`--yes`, CI, `--json` without a terminal) the model is offered no ask_user.
+  const start: RunStart = {
+    runId,
+    task,
+    maxAttempts: config.repair.maxAttempts,
+    limits: config.budgets,
+    ...(opts.askUser === undefined ? { unattended: true } : {}),
+  };
   const first = startRun(start);
   // The run's directory appears with its first event in it, or not at all (see createJournal).
   await ensureAgentctlDir(root);

@@ -12,6 +12,7 @@ import { readBlobs } from '../git/objects.js';
 import { sha256Hex } from '../journal/hash.js';
 import type { RunContext, RunDeps } from './context.js';
 import { rerunWithStubs } from './red-stub.js';
+import { withFrames } from './report-summary.js';
 import { describeReport, saveReport } from './reports.js';
 import { gitDirFor, textInTree, treeEntries } from './worktree.js';
 
@@ -134,6 +135,7 @@ export async function verifyRed(
     report.tests.map((t) => t.id),
   );
   let verdict = evaluateRed({ baseline, report, reportSha: sha, patchedFiles: files, assertions });
+  let judged = report;
   let inputs: Record<string, unknown> = { reportSha: sha, patchedFiles: files, assertions };
   if (!verdict.ok && verdict.reason === 'wrong_reason') {
     // A test of a symbol the fix will add fails by import or TypeError: stub it and judge the test again.
@@ -163,6 +165,7 @@ export async function verifyRed(
         stubbed: stubInfo,
       });
       inputs = { reportSha: stubbed.sha, patchedFiles: files, assertions, stubbed: stubInfo };
+      judged = stubbed.report;
     }
   }
   // The inputs are journaled with the verdict so replay can recompute it with the code as it is now.
@@ -171,7 +174,12 @@ export async function verifyRed(
     phase: 'VERIFY_RED',
     payload: { gate: 'RED', verdict, inputs },
   });
-  return { type: 'red_checked', verdict };
+  // The model is told where in production code each failure came from (see report-summary.ts).
+  const where = { worktree: ctx.worktree, classify: deps.classify };
+  return {
+    type: 'red_checked',
+    verdict: { ...verdict, failures: withFrames(verdict.failures, judged, where) },
+  };
 }
 
 /** The tree an accepted patch produced; a patch without one cannot be judged. */

@@ -82,7 +82,13 @@ export function ReplApp({ session, who, openEditor }: ReplAppProps) {
             onSubmit={(line) => session.submit(line)}
             onEof={() => session.endOfInput()}
             maxRows={Math.max(3, rows - 12)}
-            placeholder={snap.busy ? 'a run is in progress · /status /budget /diff' : 'a task, or /help'}
+            placeholder={
+              snap.question !== null
+                ? 'your answer to the model'
+                : snap.busy
+                  ? 'a run is in progress · /status /budget /diff'
+                  : 'a task, or /help'
+            }
           />
         ) : null}
       </Box>

@@ -16,9 +16,10 @@ export interface RunOutcome {
   alreadyFinished?: boolean;
 }
 
-/** What a run started from the REPL gets from it: a reviewer, a progress sink, and the stop flag. */
+/** What a run started from the REPL gets from it: a reviewer, a person to answer ask_user, progress, the stop flag. */
 export interface RunHooks {
   approver: Approver;
+  askUser: (question: string) => Promise<string>;
   progress: ProgressSink;
   stopRequested: () => boolean;
 }
@@ -45,6 +46,8 @@ export interface ReplSnapshot {
   run: RunView | null;
   busy: boolean;
   review: ReviewRequest | null;
+  /** The model's ask_user question, while it waits for the next line typed at the prompt. */
+  question: string | null;
   model: string | null;
   history: string[];
   /** Set when the REPL should close, with its exit code. */
@@ -66,6 +69,7 @@ export class ReplSession {
     run: null,
     busy: false,
     review: null,
+    question: null,
     model: null,
     history: [],
     exit: null,
@@ -73,6 +77,7 @@ export class ReplSession {
   private listeners = new Set<() => void>();
   private nextId = 0;
   private pending: ((d: ReviewDecision) => void) | null = null;
+  private answer: ((text: string) => void) | null = null;
   private stop = false;
   private interrupts = 0;
   private active: Promise<void> = Promise.resolve();
@@ -107,6 +112,15 @@ export class ReplSession {
   /** Handles one line typed at the prompt. */
   submit(line: string): void {
     this.interrupts = 0;
+    // While the model waits on a question, the next non-empty line is the answer, whatever it looks like.
+    if (this.answer !== null && line.trim() !== '') {
+      const resolve = this.answer;
+      this.answer = null;
+      this.set({ question: null, history: [...this.snap.history, line] });
+      this.print(`› ${line}`, 'command');
+      resolve(line.trim());
+      return;
+    }
     const command = parseReplLine(line);
     if (command.kind === 'empty') return;
     this.history.append(line);
@@ -143,11 +157,22 @@ export class ReplSession {
     this.stop = true;
     this.print('stopping at the next safe boundary (Ctrl-C again to leave)…', 'warn');
     this.decide({ decision: 'quit', by: this.deps.who, reason: 'interrupted (Ctrl-C)' });
+    this.dropQuestion();
+  }
+
+  /** A question nobody will answer any more: the run hears so and goes on to its next boundary. */
+  private dropQuestion(): void {
+    const resolve = this.answer;
+    if (resolve === null) return;
+    this.answer = null;
+    this.set({ question: null });
+    resolve('The user stopped the run; no answer.');
   }
 
   private leave(code: number): void {
     this.stop = true;
     this.decide({ decision: 'quit', by: this.deps.who, reason: 'the REPL was closed' });
+    this.dropQuestion();
     this.set({ exit: code });
   }
 
@@ -216,6 +241,7 @@ export class ReplSession {
     };
     const hooks: RunHooks = {
       approver: { review: (request) => this.askReview(request) },
+      askUser: (question) => this.askQuestion(question),
       progress: viewProgress(target),
       stopRequested: () => this.stop,
     };
@@ -229,6 +255,16 @@ export class ReplSession {
         this.set({ busy: false, run: this.snap.run && { ...this.snap.run, step: null } });
       });
     this.active = running;
+  }
+
+  private askQuestion(question: string): Promise<string> {
+    if (this.stop) return Promise.resolve('The user stopped the run; no answer.');
+    this.print(`the model asks: ${question}`, 'bold');
+    this.print('type your answer and press Enter', 'dim');
+    return new Promise((resolve) => {
+      this.answer = resolve;
+      this.set({ question });
+    });
   }
 
   private askReview(request: ReviewRequest): Promise<ReviewDecision> {

@@ -20,6 +20,8 @@ export interface MockRunOptions {
   provider?: Partial<AnthropicProviderOptions>;
   /** Wraps the provider, e.g. in a recorder. */
   wrap?: (model: ModelProvider) => ModelProvider;
+  /** A person who answers ask_user; without one the run is unattended. */
+  askUser?: (question: string) => Promise<string>;
 }
 
 /** A whole gated run on a fresh calc-node repo: the real runtime, the real SDK, the loopback Messages API. */
@@ -35,6 +37,7 @@ export async function runWithMock(api: MockMessagesApi, replies: MockReply[], op
     approver: policyApprover(400, 'test policy'),
     progress: collectingProgress(lines),
     config: opts.config === undefined ? loaded : opts.config(loaded),
+    ...(opts.askUser !== undefined ? { askUser: opts.askUser } : {}),
   });
   const journal = (await readJournal(journalPath(result.ctx.repoRoot, result.ctx.runId))).entries;
   return { repo, lines, provider, journal, ...result };

@@ -50,7 +50,7 @@ describe('anthropic provider in a gated run', () => {
     // Each request offered exactly the tools of the phase the runtime was in.
     const phases = ['ORIENT', 'ORIENT', 'ORIENT', 'AUTHOR_TEST', 'AUTHOR_FIX'] as const;
     expect(api.requests.map((q) => q.body.tools!.map((t) => t.name))).toEqual(
-      phases.map((p) => toolsForPhase(p)),
+      phases.map((p) => toolsForPhase(p, { unattended: true })),
     );
     // The runtime's own read results came back as repo-data, answering the model's calls.
     const results = JSON.stringify(api.requests[1]!.body.messages.at(-1));

@@ -76,7 +76,7 @@ describe('repository data cannot close its block', () => {
             edits: [{ op: 'create', path: 'test/average-empty.test.js', content: hostileTest }],
           }),
         ),
-        turn('What did RED say?', call('read_last_report', {})),
+        turn('What did RED say?', call('read_last_report', { full: true })),
         replies[4]!,
       ],
       {
