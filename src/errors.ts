@@ -85,6 +85,9 @@ export class JournalCorruptError extends JournalError {
   }
 }
 
+/** A journal line of an event version this build does not read: exit 2, with which agentctl can read it. */
+export class JournalVersionError extends JournalCorruptError {}
+
 /** A bug in agentctl itself. */
 export class InternalError extends AgentctlError {
   constructor(message: string) {

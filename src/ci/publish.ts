@@ -7,6 +7,7 @@ import { canonicalJson, sha256Hex, type JournalEntry } from '../journal/entry.js
 import { JournalWriter } from '../journal/journal-file.js';
 import { acquireRunLock } from '../journal/run-lock.js';
 import { journalPath, runDir } from '../journal/run-store.js';
+import type { Failpoint } from '../runtime/failpoints.js';
 import { foldJournal } from '../runtime/fold.js';
 import { commentMarker, renderFixComment } from './fix-comment.js';
 import { PublishError, type GitHubClient, type IssueComment } from './github.js';
@@ -27,13 +28,10 @@ export const PublishPlan = z.strictObject({
 });
 export type PublishPlan = z.infer<typeof PublishPlan>;
 
-/** Crash points between the publishing side effects, for the SIGKILL tests (see runtime/failpoints.ts). */
-export const PUBLISH_FAILPOINTS = ['publish:after_push', 'publish:after_comment'] as const;
-
 export interface PublishDeps {
   /** Null when no token is available; publishing a comment then fails with a clear error. */
   github: GitHubClient | null;
-  failpoint: (name: string) => Promise<void>;
+  failpoint: (name: Failpoint) => Promise<void>;
   note: (message: string) => void;
   now: () => Date;
   /** The CI run's page, shown in the comment. */

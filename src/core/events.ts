@@ -73,10 +73,26 @@ export type Effect =
 
 export type EffectKind = Effect['kind'];
 
-/** Effects that change the world and therefore carry an op key and intent/result records. */
-export const MUTATING_EFFECTS: readonly EffectKind[] = [
-  'apply_patch',
-  'commit',
-  'verify_red',
-  'verify_green',
-];
+/** How an effect whose intent was journaled but not its result is handled on resume. */
+export interface EffectSpec {
+  /**
+   * `redo`: running it again is harmless (it reads, or rebuilds the same state from the journal's inputs).
+   * `reconcile`: it changes the world, so it is keyed by its op key and must check what a first run already did
+   * (the patched tree, the commit's `Agentctl-Op` trailer, the ref compare-and-swap) before acting again.
+   */
+  onResume: 'redo' | 'reconcile';
+}
+
+/** Every effect kind and how resume treats it; an effect kind without an entry does not compile. */
+export const EFFECTS = {
+  run_baseline: { onResume: 'redo' },
+  ask_model: { onResume: 'redo' },
+  apply_patch: { onResume: 'reconcile' },
+  verify_red: { onResume: 'reconcile' },
+  lock_tests: { onResume: 'redo' },
+  verify_green: { onResume: 'reconcile' },
+  request_review: { onResume: 'redo' },
+  ask_user: { onResume: 'redo' },
+  commit: { onResume: 'reconcile' },
+  finish: { onResume: 'redo' },
+} as const satisfies Record<EffectKind, EffectSpec>;

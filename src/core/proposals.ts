@@ -75,7 +75,20 @@ export const ReadLastReportInput = z.object({
     .describe('true: every test of the report as JSON; default: only failing and new tests, one line each'),
 });
 
-/** Every tool the model can be offered, with the schema that validates its input. */
+/** Every tool the model can be offered. */
+export const TOOL_NAMES = [
+  'read_file',
+  'list_files',
+  'search_text',
+  'read_last_report',
+  'propose_test',
+  'propose_fix',
+  'ask_user',
+  'give_up',
+] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+/** The schema that validates each tool's input. */
 export const ToolInputs = {
   read_file: ReadFileInput,
   list_files: ListFilesInput,
@@ -85,9 +98,7 @@ export const ToolInputs = {
   propose_fix: ProposeFixInput,
   ask_user: AskUserInput,
   give_up: GiveUpInput,
-} as const;
-export type ToolName = keyof typeof ToolInputs;
-export const TOOL_NAMES = Object.keys(ToolInputs) as ToolName[];
+} as const satisfies Record<ToolName, z.ZodType>;
 
 /** A tool call as the model made it, before validation. */
 export const ToolCall = z.object({
@@ -112,13 +123,20 @@ export type Proposal =
   | { kind: 'ask_user'; input: z.infer<typeof AskUserInput> }
   | { kind: 'give_up'; input: z.infer<typeof GiveUpInput> };
 
-/** Read-only tools never change the run's phase. */
-export const READ_ONLY_TOOLS: readonly ToolName[] = [
-  'read_file',
-  'list_files',
-  'search_text',
-  'read_last_report',
-];
+/** Whether each tool is read-only: read-only tools are answered in the turn and never change the run's phase. */
+export const TOOL_READ_ONLY = {
+  read_file: true,
+  list_files: true,
+  search_text: true,
+  read_last_report: true,
+  propose_test: false,
+  propose_fix: false,
+  ask_user: false,
+  give_up: false,
+} as const satisfies Record<ToolName, boolean>;
+
+/** The read-only tools, in TOOL_NAMES order. */
+export const READ_ONLY_TOOLS: readonly ToolName[] = TOOL_NAMES.filter((name) => TOOL_READ_ONLY[name]);
 
 /** Structured, field-naming description of a zod failure, for the model and the journal. */
 export function describeIssues(error: z.ZodError): string {

@@ -246,8 +246,23 @@ function onModelEvent(state: AuthoringState, event: RunEvent): Transition {
       });
     case 'user_answered':
       return ask({ ...state, feedback: [...state.feedback, `The user answered: ${event.answer}`] });
-    default:
+    case 'baseline_ran':
+    case 'baseline_failed':
+    case 'patch_applied':
+    case 'patch_refused':
+    case 'red_checked':
+    case 'tests_locked':
+    case 'green_checked':
+    case 'review_decided':
+    case 'committed':
+    case 'finished':
+    case 'aborted':
+    case 'budget_extended':
       return unexpected(state, event);
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BlobRef, storedPayload } from './blob-ref.js';
 import { canonicalJson } from './canonical.js';
 import { sha256Hex } from './hash.js';
+import { JOURNAL_EVENT_VERSION } from './run-events.js';
 
 export { canonicalJson } from './canonical.js';
 export { sha256Hex } from './hash.js';
@@ -13,7 +14,7 @@ const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex dig
 
 /** One line of a journal. Strict, so a field the hash does not know about cannot slip in. */
 export const JournalEntry = z.strictObject({
-  v: z.literal(1),
+  v: z.literal(JOURNAL_EVENT_VERSION),
   seq: z.number().int().nonnegative(),
   time: z.iso.datetime({ offset: true }),
   type: z.string().min(1),
@@ -66,7 +67,7 @@ export function buildEntry(
 ): JournalEntry {
   const payload = input.payload === undefined ? null : input.payload;
   const unhashed = {
-    v: 1 as const,
+    v: JOURNAL_EVENT_VERSION,
     seq,
     time: input.time,
     type: input.type,

@@ -9,6 +9,8 @@ import { mkdirDurable, syncDir } from './durable-fs.js';
 import { GENESIS_HASH, JournalEntry, buildEntry, type AppendInput } from './entry.js';
 import { firstLine, ioError } from './io-error.js';
 import { parseJournal } from './parse-journal.js';
+import { checkEventPayloads, parseEvent } from './run-entries.js';
+import { isEventType } from './run-events.js';
 
 export { verifyChain, type ChainVerdict } from './parse-journal.js';
 
@@ -65,6 +67,7 @@ export class JournalWriter {
       const bytes = await readAll(handle);
       const parsed = parseJournal(bytes, file);
       const entries = await resolveEntries(parsed.entries, file);
+      checkEventPayloads(entries, file);
       let repaired: OpenedJournal['repaired'] = null;
       if (parsed.torn !== null) {
         await handle.truncate(parsed.validBytes);
@@ -145,7 +148,13 @@ export class JournalWriter {
   #encode(input: AppendInput): { entry: JournalEntry; shrunk: ShrunkPayload } {
     try {
       const time = input.time ?? this.#now().toISOString();
-      const shrunk = shrinkPayload(input.payload === undefined ? null : input.payload);
+      const payload = input.payload === undefined ? null : input.payload;
+      if (isEventType(input.type)) {
+        // Checked as a reader will see it (undefined members dropped), so nothing is written that cannot be read.
+        const checked = parseEvent(input.type, JSON.parse(canonicalJson(payload)));
+        if (!checked.ok) throw new Error(checked.reason);
+      }
+      const shrunk = shrinkPayload(payload);
       const built = buildEntry(
         { ...input, time, payload: shrunk.stored },
         this.#nextSeq,
@@ -220,7 +229,7 @@ async function removeStaleStaging(parent: string): Promise<void> {
 
 /**
  * Reads and verifies a journal and its blobs without changing anything; entries come back with their blobs put
- * back. A torn last line (no newline) is reported, not cut; anything else wrong is `JournalCorruptError`.
+ * back, and each run event's payload has passed its schema. A torn last line (no newline) is reported, not cut; anything else wrong is `JournalCorruptError`.
  */
 export async function readJournal(
   file: string,
@@ -234,8 +243,10 @@ export async function readJournal(
     }
     throw ioError(`cannot read journal ${file}`, error);
   }
-  const { entries, torn } = parseJournal(bytes, file);
-  return { entries: await resolveEntries(entries, file), torn };
+  const parsed = parseJournal(bytes, file);
+  const entries = await resolveEntries(parsed.entries, file);
+  checkEventPayloads(entries, file);
+  return { entries, torn: parsed.torn };
 }
 
 async function readAll(handle: FileHandle): Promise<Buffer> {

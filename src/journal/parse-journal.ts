@@ -1,5 +1,6 @@
-import { JournalCorruptError } from '../errors.js';
-import { JournalEntry, entryDefect, linkDefect } from './entry.js';
+import { JournalCorruptError, JournalVersionError } from '../errors.js';
+import { JournalEntry, canonicalJson, entryDefect, linkDefect, sha256Hex } from './entry.js';
+import { JOURNAL_EVENT_VERSION } from './run-events.js';
 import { journalChecks } from './trust-checks.js';
 
 /** A journal's bytes split into verified entries and, possibly, a torn last line. */
@@ -33,6 +34,7 @@ export function parseJournal(bytes: Uint8Array, file: string): ParsedJournal {
       return { entries, validBytes: start, torn: { offset: start, reason } };
     }
     const line = readLine(bytes.subarray(start, newline));
+    if (!line.ok && line.version !== undefined) throw versionError(file, lineNo, line.version);
     const link = line.ok ? linkDefect(entries.at(-1), line.entry, entries.length) : null;
     if (!line.ok || link !== null) {
       const reason = line.ok ? (link ?? '') : line.reason;
@@ -56,7 +58,7 @@ export function verifyChain(entries: readonly JournalEntry[]): ChainVerdict {
   return { ok: true };
 }
 
-type LineResult = { ok: true; entry: JournalEntry } | { ok: false; reason: string };
+type LineResult = { ok: true; entry: JournalEntry } | { ok: false; reason: string; version?: number };
 
 function readLine(bytes: Uint8Array): LineResult {
   let text: string;
@@ -71,6 +73,8 @@ function readLine(bytes: Uint8Array): LineResult {
   } catch (error) {
     return { ok: false, reason: `is not valid JSON (${messageOf(error)})` };
   }
+  const version = newerVersion(json);
+  if (version !== null) return { ok: false, reason: 'is of a newer version', version };
   const parsed = JournalEntry.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -81,6 +85,23 @@ function readLine(bytes: Uint8Array): LineResult {
   return defect === null
     ? { ok: true, entry: parsed.data }
     : { ok: false, reason: `fails its hash: ${defect}` };
+}
+
+/**
+ * The line's `v` when it is a later version than this build reads and the line still matches its own hash, so
+ * it was written that way rather than damaged; null otherwise (the schema then says what is wrong).
+ */
+function newerVersion(json: unknown): number | null {
+  if (typeof json !== 'object' || json === null || !('v' in json) || !('hash' in json)) return null;
+  const { v } = json;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= JOURNAL_EVENT_VERSION) return null;
+  try {
+    // The header hash as entryHashOf computes it: every field but the payload and the hash itself.
+    const header = Object.fromEntries(Object.entries(json).filter(([k]) => k !== 'payload' && k !== 'hash'));
+    return sha256Hex(canonicalJson(header)) === json.hash ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 function safeEntryDefect(entry: JournalEntry): string | null {
@@ -96,6 +117,13 @@ function corrupt(file: string, lineNo: number, reason: string): JournalCorruptEr
   return new JournalCorruptError(
     `journal ${file} is corrupt at line ${lineNo}: ${reason}`,
     'A complete line that fails its checks is damage or tampering and is never cut; inspect that line, and start a new run if it cannot be explained.',
+  );
+}
+
+function versionError(file: string, lineNo: number, version: number): JournalVersionError {
+  return new JournalVersionError(
+    `journal ${file} line ${lineNo} was written by a newer agentctl (event version ${version}; this build reads version ${JOURNAL_EVENT_VERSION})`,
+    'Read, resume or replay this run with the agentctl that wrote it, or upgrade: npm install -g agentctl-cli@latest',
   );
 }
 

@@ -1,7 +1,7 @@
 import type { JournalEntry } from './entry.js';
 
 /** Conditions an entry must all meet; an omitted field does not filter. */
-export interface EntryFilter {
+export interface EntryFilter<E extends JournalEntry = JournalEntry> {
   /** Entry types to keep; an empty list keeps none. */
   types?: readonly string[];
   /** Phases to keep; an empty list keeps none. */
@@ -11,11 +11,11 @@ export interface EntryFilter {
   since?: Date;
   /** Exclusive upper bound on `time`, so consecutive windows never count an entry twice. */
   until?: Date;
-  where?: (entry: JournalEntry) => boolean;
+  where?: (entry: E) => boolean;
 }
 
 /** The entries matching `filter`, in journal order. */
-export function queryEntries(entries: readonly JournalEntry[], filter: EntryFilter): JournalEntry[] {
+export function queryEntries<E extends JournalEntry>(entries: readonly E[], filter: EntryFilter<E>): E[] {
   const since = filter.since?.getTime();
   const until = filter.until?.getTime();
   return entries.filter((entry) => {

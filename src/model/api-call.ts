@@ -74,8 +74,13 @@ export class ReplyBuilder {
       case 'message_stop':
         this.stopped = true;
         break;
-      default:
+      case 'content_block_stop':
+        // A block's text and JSON are complete once deltas stop; nothing to close.
         break;
+      default: {
+        const unhandled: never = event;
+        void unhandled;
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import type { PathKind } from '../policy/path-kinds.js';
 import type { ModelProvider } from '../model/provider.js';
 import type { JournalEntry } from '../journal/entry.js';
 import type { checkWritePaths } from '../../sandbox/path-guard.js';
+import type { Failpoint } from './failpoints.js';
 
 /** Facts fixed when a run starts; journaled in `run_started` so resume and replay see the same ones. */
 export interface RunContext {
@@ -71,7 +72,7 @@ export interface RunDeps {
   /** True once the user asked to stop (Ctrl-C); the driver stops at the next boundary. */
   stopRequested: () => boolean;
   /** Named failpoints for crash tests; inert unless AGENTCTL_FAILPOINT names one. */
-  failpoint: (name: string) => Promise<void>;
+  failpoint: (name: Failpoint) => Promise<void>;
   classify: (path: string) => PathKind;
   /** Wall time the run has used across all its sessions, from a monotonic clock. */
   elapsedMs: () => number;

@@ -1,12 +1,15 @@
-import type { Effect, RunEvent } from '../core/events.js';
-import type { GreenVerdict, RedVerdict } from '../core/evidence.js';
+import type { Effect } from '../core/events.js';
+import type { BaselineSummary, GreenVerdict, RedVerdict } from '../core/evidence.js';
 import type { TestReport } from '../core/report.js';
-import type { RunStart, RunState } from '../core/state.js';
+import type { RunState } from '../core/state.js';
 import { startRun, transition } from '../core/transition.js';
 import { evaluateGreen, type GreenInput } from '../../gates/green-gate.js';
 import { evaluateRed, type RedInput } from '../../gates/red-gate.js';
 import { canonicalJson } from '../journal/canonical.js';
+import { JournalCorruptError } from '../errors.js';
 import type { JournalEntry } from '../journal/entry.js';
+import { runEntries } from '../journal/run-entries.js';
+import type { EventPayload } from '../journal/run-events.js';
 
 /** The gate functions replay recomputes verdicts with; injectable so a changed rule can be shown to diverge. */
 export interface ReplayGates {
@@ -43,8 +46,14 @@ export function replayJournal(
   loadReport: (sha: string) => TestReport,
   gates: ReplayGates = { red: evaluateRed, green: evaluateGreen },
 ): ReplayResult {
-  const start = (entries[0]?.payload as { start: RunStart }).start;
-  let t = startRun(start);
+  const typed = runEntries(entries);
+  const first = typed[0];
+  if (first?.type !== 'run_started')
+    throw new JournalCorruptError(
+      'the journal does not begin with run_started',
+      'Inspect it with agentctl runs show.',
+    );
+  let t = startRun(first.payload.start);
   let state: RunState = t.state;
   let pending: Effect[] = t.effects;
   let decisions = 0;
@@ -55,64 +64,90 @@ export function replayJournal(
     finalPhase: state.phase,
     divergence: { seq, what, journal, now },
   });
-  for (const entry of entries) {
-    const payload = entry.payload as Record<string, unknown>;
+  // Null when the verdict was journaled without its inputs (GREEN, so far): it cannot be judged again.
+  const recompute = (
+    gate: EventPayload<'gate_verdict'>,
+    baseline: BaselineSummary,
+  ): RedVerdict | GreenVerdict | null => {
+    if (gate.gate === 'RED') {
+      const inputs = gate.inputs;
+      if (inputs === undefined) return null;
+      return gates.red({
+        baseline,
+        report: loadReport(inputs.reportSha),
+        reportSha: inputs.reportSha,
+        patchedFiles: inputs.patchedFiles,
+        assertions: inputs.assertions,
+        ...(inputs.stubbed !== undefined ? { stubbed: inputs.stubbed } : {}),
+      });
+    }
+    const inputs = gate.inputs;
+    if (inputs === undefined) return null;
+    return gates.green({
+      baseline,
+      newTestIds: inputs.newTestIds,
+      lockedChanged: inputs.lockedChanged,
+      targeted: loadReport(inputs.targetedSha),
+      full: inputs.fullSha === null ? null : loadReport(inputs.fullSha),
+      reportSha: inputs.fullSha ?? inputs.targetedSha,
+    });
+  };
+  for (const entry of typed) {
     switch (entry.type) {
       case 'effect_intent': {
-        const journaled = payload.effect as Effect;
+        const journaled = entry.payload.effect;
         if (canonicalJson(pending[0]) !== canonicalJson(journaled)) {
           return diverge(entry.seq, 'effect', summarizeEffect(journaled), summarizeEffect(pending[0]));
         }
         break;
       }
       case 'gate_verdict': {
-        if (state.baseline === null) break;
-        const inputs = payload.inputs as Record<string, unknown> | undefined;
-        if (inputs === undefined) break;
-        const journaled = payload.verdict as RedVerdict | GreenVerdict;
-        const now =
-          payload.gate === 'RED'
-            ? gates.red({
-                baseline: state.baseline,
-                report: loadReport(inputs.reportSha as string),
-                reportSha: inputs.reportSha as string,
-                patchedFiles: inputs.patchedFiles as string[],
-                assertions: inputs.assertions as Record<string, number>,
-                ...(inputs.stubbed !== undefined
-                  ? { stubbed: inputs.stubbed as { ids: string[]; names: string[] } }
-                  : {}),
-              })
-            : gates.green({
-                baseline: state.baseline,
-                newTestIds: inputs.newTestIds as string[],
-                lockedChanged: inputs.lockedChanged as string[],
-                targeted: loadReport(inputs.targetedSha as string),
-                full: inputs.fullSha === null ? null : loadReport(inputs.fullSha as string),
-                reportSha: (inputs.fullSha ?? inputs.targetedSha) as string,
-              });
+        const baseline = state.baseline;
+        const gate = entry.payload;
+        const now = baseline === null ? null : recompute(gate, baseline);
+        if (now === null) break;
         decisions += 1;
-        if (verdictKey(now) !== verdictKey(journaled)) {
+        if (verdictKey(now) !== verdictKey(gate.verdict)) {
           return diverge(
             entry.seq,
             'gate',
-            `${String(payload.gate)} ${verdictKey(journaled)}`,
-            `${String(payload.gate)} ${verdictKey(now)}`,
+            `${gate.gate} ${verdictKey(gate.verdict)}`,
+            `${gate.gate} ${verdictKey(now)}`,
           );
         }
         break;
       }
       case 'effect_result':
       case 'external_event':
-        t = transition(state, payload.event as RunEvent);
+        t = transition(state, entry.payload.event);
         state = t.state;
         pending = t.effects;
         decisions += 1;
         break;
       case 'transition':
-        if (payload.to !== state.phase) return diverge(entry.seq, 'phase', String(payload.to), state.phase);
+        if (entry.payload.to !== state.phase)
+          return diverge(entry.seq, 'phase', entry.payload.to, state.phase);
         break;
-      default:
+      case 'run_started':
+      case 'run_resumed':
+      case 'run_finished':
+      case 'checkpoint':
+      case 'model_request':
+      case 'model_response':
+      case 'model_error':
+      case 'tool_call':
+      case 'tool_result':
+      case 'worktree_restored':
+      case 'test_report':
+      case 'lock':
+      case 'approval_decided':
+      case 'publish_intent':
+      case 'publish_result':
         break;
+      default: {
+        const unhandled: never = entry;
+        return unhandled;
+      }
     }
   }
   return { ok: true, events: entries.length, decisions, finalPhase: state.phase, divergence: null };

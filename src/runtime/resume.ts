@@ -1,5 +1,6 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { EFFECTS } from '../core/events.js';
 import type { BudgetLimits } from '../core/budget.js';
 import type { Effect } from '../core/events.js';
 import type { RunState } from '../core/state.js';
@@ -112,7 +113,7 @@ export async function resumeRun(
     }
     await materialize(state, ctx);
     opts.progress.note(
-      `resuming run ${runId} in ${state.phase}${again.openIntent ? ` (redoing ${again.openIntent.effect.kind})` : ''}`,
+      `resuming run ${runId} in ${state.phase}${again.openIntent ? ` (${EFFECTS[again.openIntent.effect.kind].onResume === 'redo' ? 'redoing' : 'reconciling'} ${again.openIntent.effect.kind})` : ''}`,
     );
     const outcome = await drive(state, pending, ctx, run.deps);
     await finishJournal(run, outcome);

@@ -222,10 +222,10 @@ describe('createJournal', () => {
     await writeFile(join(runs, '.creating-r1', 'journal.jsonl'), '');
     expect(await listRuns(root)).toEqual([]);
 
-    const first = await createJournal(file, { type: 'run_started', phase: 'ORIENT', payload: { task: 't' } });
+    const first = await createJournal(file, { type: 'opened', phase: 'ORIENT', payload: { task: 't' } });
     expect(first.seq).toBe(0);
     const { entries } = await readJournal(file);
-    expect(entries.map((e) => e.type)).toEqual(['run_started']);
+    expect(entries.map((e) => e.type)).toEqual(['opened']);
     expect(await readdir(runs)).toEqual(['r1']);
 
     // Staging dirs of other ids are removed once they are a day old, not before (a creation may be under way).
@@ -234,7 +234,7 @@ describe('createJournal', () => {
     const twoDaysAgo = new Date(Date.now() - 48 * 3600 * 1000);
     await utimes(join(runs, '.creating-old'), twoDaysAgo, twoDaysAgo);
     await createJournal(join(runs, 'r2', 'journal.jsonl'), {
-      type: 'run_started',
+      type: 'opened',
       phase: 'ORIENT',
       payload: {},
     });
@@ -242,7 +242,7 @@ describe('createJournal', () => {
 
     // A second run under the same id is refused, and the first is untouched.
     await expect(
-      createJournal(file, { type: 'run_started', phase: 'ORIENT', payload: { task: 'other' } }),
+      createJournal(file, { type: 'opened', phase: 'ORIENT', payload: { task: 'other' } }),
     ).rejects.toThrow(JournalError);
     expect((await readJournal(file)).entries).toHaveLength(1);
     expect((await readdir(runs)).sort()).toEqual(['.creating-young', 'r1', 'r2']);

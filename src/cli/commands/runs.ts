@@ -3,59 +3,101 @@ import { join } from 'node:path';
 import type { TestReport } from '../../core/report.js';
 import { JournalCorruptError, UsageError } from '../../errors.js';
 import { repoRoot } from '../../git/repo.js';
-import type { JournalEntry } from '../../journal/entry.js';
 import { readJournal } from '../../journal/journal-file.js';
+import { runEntries, type RunEntry } from '../../journal/run-entries.js';
+import type { EventPayload } from '../../journal/run-events.js';
 import { queryEntries } from '../../journal/query.js';
 import { listRuns, requireJournal, runDir } from '../../journal/run-store.js';
 import { foldJournal } from '../../runtime/fold.js';
 import { replayJournal } from '../../runtime/replay.js';
 import type { CliIO } from '../io.js';
 
-/** A run's verified entries: an unknown id or a corrupt journal is exit 2, naming the recent runs or the line. */
-async function entriesOf(root: string, runId: string): Promise<JournalEntry[]> {
-  return (await readJournal(await requireJournal(root, runId))).entries;
+/** A run's verified, typed entries: an unknown id or a corrupt journal is exit 2, naming the recent runs or the line. */
+async function entriesOf(root: string, runId: string): Promise<RunEntry[]> {
+  return runEntries((await readJournal(await requireJournal(root, runId))).entries);
 }
 
 /** One line of what an entry says, for the timeline. */
-export function describeEntry(e: JournalEntry): string {
-  const p = e.payload as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export function describeEntry(e: RunEntry): string {
   switch (e.type) {
     case 'run_started':
-      return `task: ${p.start?.task} (model ${p.model})`;
+      return `task: ${e.payload.start.task} (model ${e.payload.model})`;
     case 'effect_intent':
-      return `intent ${p.effect?.kind}`;
-    case 'effect_result': {
-      const ev = p.event ?? {};
+      return `intent ${e.payload.effect.kind}`;
+    case 'effect_result':
+    case 'external_event': {
+      const ev = e.payload.event;
       if (ev.type === 'patch_applied')
-        return `${ev.patchKind} patch ${String(ev.patch?.sha).slice(0, 12)} applied: ${ev.patch?.files?.join(', ')}`;
+        return `${ev.patchKind} patch ${ev.patch.sha.slice(0, 12)} applied: ${ev.patch.files.join(', ')}`;
       if (ev.type === 'patch_refused') return `${ev.patchKind} patch refused (${ev.rule}): ${ev.message}`;
       if (ev.type === 'committed') return `committed ${ev.sha} on ${ev.branch}`;
-      return `result ${ev.type}`;
+      return `${e.type === 'effect_result' ? 'result' : 'event'} ${ev.type}`;
     }
     case 'checkpoint':
-      return `checkpoint: ${p.reason}${p.cutShort ? ` (${p.cutShort.effect} cut short; resume redoes it)` : ''}`;
+      return `checkpoint: ${e.payload.reason}${e.payload.cutShort ? ` (${e.payload.cutShort.effect} cut short; resume redoes it)` : ''}`;
     case 'gate_verdict':
-      return `${p.gate}: ${p.verdict?.message}`;
-    case 'model_response':
-      return `model: ${(p.turn?.calls ?? []).map((c: { name: string }) => c.name).join(', ') || 'text'}${p.turn?.text ? ` — ${String(p.turn.text).slice(0, 100)}` : ''}`;
+      return `${e.payload.gate}: ${e.payload.verdict.message}`;
+    case 'model_response': {
+      const { turn } = e.payload;
+      return `model: ${turn.calls.map((c) => c.name).join(', ') || 'text'}${turn.text ? ` — ${turn.text.slice(0, 100)}` : ''}`;
+    }
     case 'tool_call':
-      return `tool ${p.call?.name} ${JSON.stringify(p.call?.input ?? {}).slice(0, 100)}`;
+      return `tool ${e.payload.call.name} ${(JSON.stringify(e.payload.call.input) ?? '').slice(0, 100)}`;
     case 'test_report':
-      return `tests (${p.purpose}): ${p.summary}`;
+      return `tests (${e.payload.purpose}): ${e.payload.summary}`;
     case 'transition':
-      return `${p.from} → ${p.to} (attempts ${p.attempts})`;
-    case 'approval_decided':
+      return `${e.payload.from} → ${e.payload.to} (attempts ${e.payload.attempts})`;
+    case 'approval_decided': {
+      const p = e.payload;
       return `review: ${p.decision} by ${p.by}${p.reason ? ` (${p.reason})` : ''}`;
+    }
     case 'publish_intent':
-      return p.step === 'push'
-        ? `publish: push ${String(p.sha).slice(0, 12)} to ${p.remote} ${p.branch}`
-        : `publish: comment on ${p.repo}#${p.target}`;
+      return describePublishIntent(e.payload);
     case 'publish_result':
-      return p.step === 'push'
-        ? `published: ${p.branch} on ${p.remote} (${p.result})`
-        : `published: comment ${p.id} ${p.created ? 'created' : 'updated'} (${p.url})`;
-    default:
+      return describePublishResult(e.payload);
+    case 'run_resumed':
+    case 'run_finished':
+    case 'checkpoint':
+    case 'model_request':
+    case 'model_error':
+    case 'tool_result':
+    case 'worktree_restored':
+    case 'lock':
       return e.type;
+    default: {
+      const unhandled: never = e;
+      return unhandled;
+    }
+  }
+}
+
+function describePublishIntent(p: EventPayload<'publish_intent'>): string {
+  switch (p.step) {
+    case 'push':
+      return `publish: push ${p.sha.slice(0, 12)} to ${p.remote} ${p.branch}`;
+    case 'pull':
+      return `publish: pull request ${p.head} → ${p.base} on ${p.repo}`;
+    case 'comment':
+      return `publish: comment on ${p.repo ?? '(no repository)'}#${p.target}`;
+    default: {
+      const unhandled: never = p;
+      return unhandled;
+    }
+  }
+}
+
+function describePublishResult(p: EventPayload<'publish_result'>): string {
+  switch (p.step) {
+    case 'push':
+      return `published: ${p.branch} on ${p.remote} (${p.result})`;
+    case 'pull':
+      return `published: pull request #${p.number} ${p.created ? 'opened' : 'found'} (${p.url})`;
+    case 'comment':
+      return `published: comment ${p.id} ${p.created ? 'created' : 'updated'} (${p.url})`;
+    default: {
+      const unhandled: never = p;
+      return unhandled;
+    }
   }
 }
 
@@ -142,14 +184,18 @@ export async function runsQuery(opts: QueryOptions, io: CliIO): Promise<number> 
       ...(since ? { since } : {}),
       ...(until ? { until } : {}),
       where: (e) => {
-        const p = e.payload as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
         if (opts.tool !== undefined) {
-          const names = [p.call?.name, ...(p.turn?.calls ?? []).map((c: { name: string }) => c.name)];
+          const names =
+            e.type === 'tool_call'
+              ? [e.payload.call.name]
+              : e.type === 'model_response'
+                ? e.payload.turn.calls.map((c) => c.name)
+                : [];
           if (!names.includes(opts.tool)) return false;
         }
         if (
           opts.verdict !== undefined &&
-          (e.type !== 'gate_verdict' || (p.verdict?.ok ? 'pass' : 'fail') !== opts.verdict)
+          (e.type !== 'gate_verdict' || (e.payload.verdict.ok ? 'pass' : 'fail') !== opts.verdict)
         )
           return false;
         return true;
