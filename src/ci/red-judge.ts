@@ -17,6 +17,11 @@ function titlePattern(name: string): RegExp {
   return new RegExp(`^${parts.join('.*')}$`);
 }
 
+/** Whether a runner's test id is one that `declared` generates (`adds 1 + 2` from `adds %i + %i`). */
+export function generatedBy(declared: DeclaredTest, id: string): boolean {
+  return id.split(' > ')[0] === declared.file && titlePattern(declared.id).test(id);
+}
+
 /** Counts from source; a generated title (test.each) takes its declaration's count. */
 export function declaredCounts(head: ReadonlyMap<string, DeclaredTest>): DeclaredCounts {
   const list = [...head.values()];
@@ -27,8 +32,7 @@ export function declaredCounts(head: ReadonlyMap<string, DeclaredTest>): Declare
       // A parametrized pytest test is reported once per parameter set: `test_area[2-3]`.
       const unparametrized = head.get(id.replace(/\[[^\]]*\]$/, ''));
       if (unparametrized !== undefined) return unparametrized.assertions;
-      const file = id.split(' > ')[0]!;
-      const match = list.find((t) => t.file === file && titlePattern(t.id).test(id));
+      const match = list.find((t) => generatedBy(t, id));
       return match?.assertions ?? 0;
     },
   };
