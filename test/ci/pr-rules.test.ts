@@ -27,12 +27,14 @@ for (const [a, b, sum] of CASES) {
 }
 `;
 
+beforeAll(useScratchCache);
+afterAll(cleanupRepos);
+
 describe('ci check: rules that match how real tests are written (node:test)', () => {
   let repo: PrRepo;
   const check = (head: string) => runCiCheck({ cwd: repo.dir, base: repo.base, head });
 
   beforeAll(async () => {
-    await useScratchCache();
     repo = await prRepo({
       'src/calc.js': CALC,
       'test/calc.test.js': DUPLICATED,
@@ -42,7 +44,6 @@ describe('ci check: rules that match how real tests are written (node:test)', ()
       'test/add.test.js': ADD_TEST,
     });
   });
-  afterAll(cleanupRepos);
 
   it('a template literal turned into a plain string with the same text is not a behavior change', async () => {
     const v = await check(
@@ -103,6 +104,114 @@ describe('ci check: rules that match how real tests are written (node:test)', ()
       expect.objectContaining({
         rule: 'assertions_removed',
         message: 'test/calc.test.js > calc > sums numbers lost assertions: 2 on base, 1 on head',
+      }),
+    ]);
+  });
+});
+
+/**
+ * A stand-in for ava 1.x, the fixture's own: it runs test files transpiled to CommonJS (as ava 1.x did with
+ * babel, so `import calc from '..'` reads `calc_1.default`) and prints ava 1.x's TAP, which puts the thrown
+ * error and the difference under `values` where ava 3+ uses `details`.
+ */
+const AVA1 = String.raw`'use strict';
+const Module = require('node:module');
+const { readFileSync, readdirSync } = require('node:fs');
+const { dirname, resolve } = require('node:path');
+const ts = require('typescript');
+
+const tests = [];
+const test = (title, fn) => tests.push({ title, fn });
+class AssertionError extends Error {
+  constructor(assertion, values) {
+    super('');
+    this.assertion = assertion;
+    this.values = values;
+  }
+}
+const t = {
+  is(actual, expected) {
+    if (!Object.is(actual, expected))
+      throw new AssertionError('is', { 'Difference:': '- ' + String(actual) + '\n+ ' + String(expected) });
+  },
+};
+const args = process.argv.slice(2).filter((a) => a !== '--tap');
+const files = args.length > 0 ? args : readdirSync('test').filter((f) => f.endsWith('.test.js')).map((f) => 'test/' + f);
+for (const file of files) {
+  const abs = resolve(file);
+  const options = { compilerOptions: { module: ts.ModuleKind.CommonJS, esModuleInterop: true } };
+  const js = ts.transpileModule(readFileSync(abs, 'utf8'), options).outputText;
+  const m = new Module(abs, module);
+  m.filename = abs;
+  m.paths = Module._nodeModulePaths(dirname(abs));
+  m.require = (id) => (id === 'ava' ? test : Module.prototype.require.call(m, id));
+  m._compile(js, abs);
+}
+const quote = (s) => "'" + s.replaceAll("'", "''") + "'";
+const indent = (s, n) => s.split('\n').map((l) => ' '.repeat(n) + l).join('\n');
+const out = ['TAP version 13'];
+let passed = 0;
+for (const [i, { title, fn }] of tests.entries()) {
+  try {
+    fn(t);
+    passed++;
+    out.push('ok ' + (i + 1) + ' - ' + title);
+    continue;
+  } catch (err) {
+    const at = (err.stack.split('\n').find((l) => l.includes(' at ')) ?? '').trim().replace(/^at /, '');
+    const values =
+      err instanceof AssertionError
+        ? err.values
+        : { 'Error thrown in test:': err.name + ' {\n  message: ' + quote(err.message) + ',\n}' };
+    out.push('not ok ' + (i + 1) + ' - ' + title, '  ---', '    name: AssertionError');
+    if (err instanceof AssertionError) out.push('    assertion: ' + err.assertion);
+    else out.push('    message: Error thrown in test');
+    out.push('    values:');
+    for (const [label, text] of Object.entries(values)) out.push('      ' + quote(label) + ': |-', indent(text, 8));
+    out.push('    at: ' + quote(at), '  ...');
+  }
+}
+out.push('', '1..' + tests.length, '# tests ' + tests.length, '# pass ' + passed, '# fail ' + (tests.length - passed), '');
+process.stdout.write(out.join('\n'));
+process.exitCode = passed === tests.length ? 0 : 1;
+`;
+const INDEX = 'function add(a, b) {\n  return a + b;\n}\n\nmodule.exports = { add };\n';
+const AVA_TEST =
+  "import test from 'ava';\nimport calc from '..';\n\ntest('adds', (t) => {\n  t.is(calc.add(1, 2), 3);\n});\n";
+
+describe('ci check: an ava 1.x project (TAP `values`, a default import of the package root)', () => {
+  let repo: PrRepo;
+
+  beforeAll(async () => {
+    repo = await prRepo(
+      {
+        'package.json': JSON.stringify({ name: 'ava1-fixture', private: true, main: 'index.js' }),
+        'agentctl.config.json': JSON.stringify({
+          test: { runner: 'ava', command: ['node', 'tools/ava1.js'] },
+        }),
+        'tools/ava1.js': AVA1,
+        'index.js': INDEX,
+        'test/calc.test.js': AVA_TEST,
+      },
+      { linkModules: true },
+    );
+  });
+
+  it('reads "calc.double is not a function" from `values`, stubs the member on the CommonJS export, and counts the test', async () => {
+    const head = await repo.pr('double', {
+      'index.js': INDEX.replace(
+        'module.exports = { add };',
+        'function double(x) {\n  return x * 2;\n}\n\nmodule.exports = { add, double };',
+      ),
+      'test/calc.test.js': `${AVA_TEST}\ntest('doubles', (t) => {\n  t.is(calc.double(2), 4);\n});\n`,
+    });
+    const v = await runCiCheck({ cwd: repo.dir, base: repo.base, head });
+    expect(v.ok, explain(v)).toBe(true);
+    expect(v.evidence).toEqual([
+      expect.objectContaining({
+        id: 'test/calc.test.js > doubles',
+        counts: true,
+        stubbed: ['index.js#double'],
       }),
     ]);
   });
