@@ -42,7 +42,8 @@ export function declaredCounts(head: ReadonlyMap<string, DeclaredTest>): Declare
  * The RED gate's judgement of one test in a report, so `ci check` and `fix` share one definition of "fails for
  * the right reason": every other test counts as pre-existing with the state it has, so only `id` is new.
  * A test that needed stubs must then fail by assertion: a stub that returns undefined proves nothing else.
- * `baseErrors` are the errors outside tests that base's full suite run had.
+ * `baseErrors` are the errors outside tests that base's full suite run had; `unrelated` the failures that use
+ * no production value (gates/production-use.ts).
  */
 export function judgeOnBase(
   report: TestReport,
@@ -51,6 +52,7 @@ export function judgeOnBase(
   counts: DeclaredCounts,
   stubbed: readonly MissingSymbol[],
   baseErrors: readonly BaselineError[] = [],
+  unrelated: Readonly<Record<string, string>> = {},
 ): RedVerdict {
   const others = report.tests.filter((t) => t.id !== id);
   const verdict = evaluateRed({
@@ -67,6 +69,7 @@ export function judgeOnBase(
     reportSha: '',
     patchedFiles: [file],
     assertions: { [id]: counts.of(id) },
+    unrelated,
   });
   if (verdict.reason === 'no_new_tests')
     return { ...verdict, message: `${id} was not collected when run on the base production code` };

@@ -4,6 +4,7 @@ import {
   type MissingSymbol,
   symbolFailures,
 } from '../../gates/missing-symbol.js';
+import { unrelatedFailures } from '../../gates/production-use.js';
 import type { RedVerdict } from '../core/evidence.js';
 import type { CollectionError, TestReport } from '../core/report.js';
 import type { Config } from '../policy/config-schema.js';
@@ -115,7 +116,9 @@ export async function redOnBase(input: RedOnBaseInput, counts: DeclaredCounts): 
     const file = id.split(' > ')[0]!;
     const used =
       second === null ? [] : symbols.filter((s) => s.explains.some((e) => e === id || e === `file:${file}`));
-    const verdict = judgeOnBase(used.length > 0 ? second! : first.report, id, file, counts, used, baseErrors);
+    const report = used.length > 0 ? second! : first.report;
+    const unrelated = unrelatedFailures(report, (t) => t === id, tests, isTestFile);
+    const verdict = judgeOnBase(report, id, file, counts, used, baseErrors, unrelated);
     return { id, file, verdict, stubbed: used.map((s) => `${s.module}#${s.name}`) };
   });
 }

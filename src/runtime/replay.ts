@@ -81,6 +81,9 @@ export function replayJournal(
                 ...(inputs.stubbed !== undefined
                   ? { stubbed: inputs.stubbed as { ids: string[]; names: string[] } }
                   : {}),
+                ...(inputs.unrelated !== undefined
+                  ? { unrelated: inputs.unrelated as Record<string, string> }
+                  : {}),
               })
             : gates.green({
                 baseline: state.baseline,

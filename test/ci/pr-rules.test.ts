@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRODUCTION_VALUE_RULE } from '../../gates/production-use.js';
 import { runCiCheck } from '../../src/ci/check.js';
 import type { CiVerdict } from '../../src/ci/verdict.js';
-import { CALC, CALC_TEST, cleanupRepos, prRepo, useScratchCache, type PrRepo } from './pr-repo.js';
+import {
+  CALC,
+  CALC_FIXED,
+  CALC_TEST,
+  cleanupRepos,
+  prRepo,
+  useScratchCache,
+  type PrRepo,
+} from './pr-repo.js';
 
 // Fixture pull requests for the rules that match how real tests are written (issue 14, build point 8).
 
@@ -214,5 +223,54 @@ describe('ci check: an ava 1.x project (TAP `values`, a default import of the pa
         stubbed: ['index.js#double'],
       }),
     ]);
+  });
+});
+
+const FAILS_ANYWAY = `import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sum } from '../src/calc.js';
+
+it('averages [] as 0', () => {
+  assert.equal(sum([1]), 1);
+  assert.fail('average([]) is not fixed yet');
+});
+`;
+const FIXED_FILE = `import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { average } from '../src/calc.js';
+
+it('averages [] as 0', () => {
+  assert.equal(typeof average, 'function');
+  assert.ok(existsSync(new URL('../src/FIXED', import.meta.url)));
+});
+`;
+
+describe('ci check: RED evidence must fail on a value production code computed', () => {
+  let repo: PrRepo;
+  beforeAll(async () => {
+    repo = await prRepo({ 'src/calc.js': CALC, 'test/calc.test.js': CALC_TEST });
+  });
+
+  it.each([
+    ['assert.fail() after a trivial check', FAILS_ANYWAY, "assert.fail('average([]) is not fixed yet');"],
+    [
+      'asserting that src/FIXED exists',
+      FIXED_FILE,
+      "assert.ok(existsSync(new URL('../src/FIXED', import.meta.url)));",
+    ],
+  ])('refuses %s, naming the rule and the statement', async (_, test, statement) => {
+    const head = await repo.pr(`unrelated-${test.length}`, {
+      'src/calc.js': CALC_FIXED,
+      'src/FIXED': 'yes\n',
+      'test/average.test.js': test,
+    });
+    const v = await runCiCheck({ cwd: repo.dir, base: repo.base, head });
+    expect(v.ok).toBe(false);
+    const finding = v.findings.find((f) => f.testId === 'test/average.test.js > averages [] as 0');
+    expect(finding, explain(v)).toMatchObject({ rule: 'test_wrong_reason' });
+    expect(finding?.message).toBe(
+      `fails for the wrong reason: ${PRODUCTION_VALUE_RULE}; test/average.test.js > averages [] as 0 fails at \`${statement}\`, which uses nothing production code computed`,
+    );
   });
 });
