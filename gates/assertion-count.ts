@@ -1,4 +1,5 @@
 import type * as TS from 'typescript';
+import { nodeSyntax } from './behavior-change.js';
 import { analyzePythonTests } from './python-tests.js';
 import { typescript } from './typescript-lazy.js';
 
@@ -171,13 +172,16 @@ class Analyzer {
     if (fn?.body !== undefined) this.visit(fn.body, [...suites, name], modifier, inner);
   }
 
+  /** Distinct assertions: an exact repeat of one (formatting aside) checks nothing more. */
   private count(node: TS.Node, contexts: ReadonlySet<string>): number {
-    if (ts.isCallExpression(node) && this.declared(node, contexts) !== undefined) return 0;
-    let n = isAssertion(node, contexts) ? 1 : 0;
-    ts.forEachChild(node, (child) => {
-      n += this.count(child, contexts);
-    });
-    return n;
+    const seen = new Set<string>();
+    const visit = (n: TS.Node): void => {
+      if (ts.isCallExpression(n) && this.declared(n, contexts) !== undefined) return;
+      if (isAssertion(n, contexts)) seen.add(nodeSyntax(chainTop(n)));
+      ts.forEachChild(n, visit);
+    };
+    visit(node);
+    return seen.size;
   }
 }
 
@@ -197,6 +201,17 @@ function isAssertion(node: TS.Node, contexts: ReadonlySet<string>): boolean {
   if (contexts.has(root)) return CONTEXT_ASSERTIONS.has(rest[0] ?? '');
   // sinon.assert.calledOnce(…), chai.assert.equal(…)
   return rest.slice(0, -1).includes('assert');
+}
+
+/** The whole chain an assertion starts (`x.should.equal(1)` from `x.should`), which holds what it checks. */
+function chainTop(node: TS.Node): TS.Node {
+  let top = node;
+  while (
+    (ts.isPropertyAccessExpression(top.parent) || ts.isCallExpression(top.parent)) &&
+    top.parent.expression === top
+  )
+    top = top.parent;
+  return top;
 }
 
 function isChained(call: TS.CallExpression): boolean {

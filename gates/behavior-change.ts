@@ -284,10 +284,28 @@ function payload(node: TS.Node): string | undefined {
   return undefined;
 }
 
+/**
+ * The kind a node is compared by: a plain string and a template without substitutions are one kind, as are
+ * numbers however written (`0x10`, `16`), so only their values count. A string standing alone as a statement
+ * keeps its kind: it may be a directive (`'use strict'`), which a template never is.
+ */
+function comparedKind(node: TS.Node): string {
+  if (ts.isNoSubstitutionTemplateLiteral(node) || ts.isStringLiteral(node))
+    return ts.isExpressionStatement(node.parent) ? String(node.kind) : 'string';
+  return String(node.kind);
+}
+
+/** A literal's value as it runs: numbers normalized (`1.0`, `0x1` and `1` are one value). */
+function literalValue(node: TS.Node): string | undefined {
+  if (ts.isNumericLiteral(node)) return String(Number(node.text.replaceAll('_', '')));
+  return undefined;
+}
+
 function serialize(node: TS.Node, out: string[]): void {
   const inner = unwrap(node);
-  const text = payload(inner);
-  out.push(text === undefined ? `(${inner.kind}` : `(${inner.kind}:${text}`);
+  const text = literalValue(inner) ?? payload(inner);
+  const kind = comparedKind(inner);
+  out.push(text === undefined ? `(${kind}` : `(${kind}:${text}`);
   ts.forEachChild(inner, (child) => {
     if (!isTypeOnly(child)) serialize(child, out);
   });

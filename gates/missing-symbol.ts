@@ -113,6 +113,8 @@ export function findMissingSymbols(
         continue;
       const before = base === null ? EMPTY : moduleShape(base, module);
       const after = head === undefined ? undefined : moduleShape(head, module);
+      // Members of a default import are exports only of a CommonJS module (its default is module.exports).
+      if (use.viaDefault && (before.format ?? after?.format) !== 'cjs') continue;
       for (const [name, used] of use.names) {
         if (name === 'default' || before.exports.has(name)) continue;
         if (after !== undefined && !after.exports.has(name)) continue;

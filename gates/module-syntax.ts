@@ -37,6 +37,10 @@ export interface ImportUse {
   style: 'esm' | 'cjs';
   /** Imported name → how the test uses it (called, constructed), when it can tell. */
   names: Map<string, SymbolKind | undefined>;
+  /** The local names the import binds. */
+  locals: string[];
+  /** The names are members of a default import: a module's exports only when it is CommonJS. */
+  viaDefault: boolean;
 }
 
 const EXTENSIONS = ['.js', '.ts', '.mjs', '.cjs', '.mts', '.cts', '.jsx', '.tsx'];
@@ -186,35 +190,43 @@ export function testImports(source: string, file: string): ImportUse[] {
   // Local binding → the name it imports; namespace object (import * as, const m = require()) → its names.
   const bound = new Map<string, { names: ImportUse['names']; imported: string }>();
   const namespaces = new Map<string, ImportUse['names']>();
-  const add = (specifier: string, style: 'esm' | 'cjs'): ImportUse['names'] => {
-    const use: ImportUse = { specifier, style, names: new Map() };
+  const add = (specifier: string, style: 'esm' | 'cjs', viaDefault = false): ImportUse => {
+    const use: ImportUse = { specifier, style, names: new Map(), locals: [], viaDefault };
     uses.push(use);
-    return use.names;
+    return use;
   };
-  const bind = (names: ImportUse['names'], imported: string | undefined, local: string | undefined) => {
+  const bind = (use: ImportUse, imported: string | undefined, local: string | undefined) => {
     if (imported === undefined || local === undefined) return;
-    names.set(imported, undefined);
-    bound.set(local, { names, imported });
+    use.names.set(imported, undefined);
+    use.locals.push(local);
+    bound.set(local, { names: use.names, imported });
+  };
+  const namespace = (use: ImportUse, local: string) => {
+    use.locals.push(local);
+    namespaces.set(local, use.names);
   };
   const collect = (node: TS.Node): void => {
     const source = ts.isVariableDeclaration(node) ? requireOrImport(node.initializer) : undefined;
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       if (node.importClause?.isTypeOnly) return;
-      const names = add(node.moduleSpecifier.text, 'esm');
+      const use = add(node.moduleSpecifier.text, 'esm');
+      // `import calc from`: calc.newFn() names a member of the default export.
+      const name = node.importClause?.name;
+      if (name !== undefined) namespace(add(node.moduleSpecifier.text, 'esm', true), name.text);
       const named = node.importClause?.namedBindings;
-      if (named !== undefined && ts.isNamespaceImport(named)) namespaces.set(named.name.text, names);
+      if (named !== undefined && ts.isNamespaceImport(named)) namespace(use, named.name.text);
       else
         for (const el of named?.elements.filter((e) => !e.isTypeOnly) ?? [])
-          bind(names, (el.propertyName ?? el.name).text, el.name.text);
+          bind(use, (el.propertyName ?? el.name).text, el.name.text);
     } else if (source !== undefined && ts.isVariableDeclaration(node)) {
-      const names = add(source.specifier, source.style);
-      if (ts.isIdentifier(node.name)) namespaces.set(node.name.text, names);
+      const use = add(source.specifier, source.style);
+      if (ts.isIdentifier(node.name)) namespace(use, node.name.text);
       else if (ts.isObjectBindingPattern(node.name))
         for (const el of node.name.elements)
-          bind(names, nameText(el.propertyName ?? el.name), nameText(el.name));
+          bind(use, nameText(el.propertyName ?? el.name), nameText(el.name));
     } else if (ts.isPropertyAccessExpression(node) && requireOrImport(node.expression)) {
       const direct = requireOrImport(node.expression)!;
-      add(direct.specifier, direct.style).set(node.name.text, usage(node));
+      add(direct.specifier, direct.style).names.set(node.name.text, usage(node));
     }
     ts.forEachChild(node, collect);
   };
@@ -233,10 +245,14 @@ export function testImports(source: string, file: string): ImportUse[] {
   return uses;
 }
 
-/** Repo paths a relative import from `fromFile` may name (`./calc.js` may be calc.ts); [] for packages. */
+/**
+ * Repo paths a relative import from `fromFile` may name (`./calc.js` may be calc.ts; `'..'`, `'./'` and
+ * `'../index'` a folder's index file); [] for packages.
+ */
 export function importCandidates(fromFile: string, specifier: string): string[] {
-  if (!specifier.startsWith('./') && !specifier.startsWith('../')) return [];
-  const joined = posix.normalize(posix.join(posix.dirname(fromFile), specifier));
+  if (!/^\.\.?(?:\/|$)/.test(specifier)) return [];
+  const joined = posix.normalize(posix.join(posix.dirname(fromFile), specifier)).replace(/\/+$/, '');
+  if (joined === '.' || joined === '') return EXTENSIONS.map((e) => `index${e}`);
   const ext = posix.extname(joined);
   if (EXTENSIONS.includes(ext)) {
     const stem = joined.slice(0, -ext.length);

@@ -1,6 +1,7 @@
 import type { BaselineSummary, FailureNote, RedVerdict } from '../src/core/evidence.js';
 import type { FailureClass, TestReport } from '../src/core/report.js';
 import { newErrors, problemText } from './baseline-errors.js';
+import { PRODUCTION_VALUE_RULE } from './production-use.js';
 
 /** Failure classes that point at production behavior (DESIGN.md, RED). */
 export const RIGHT_REASONS: readonly FailureClass[] = ['assertion', 'not_implemented', 'crash'];
@@ -18,6 +19,8 @@ export interface RedInput {
    * assertion, since a stub returning undefined proves nothing else. Names the stubbed symbols for messages.
    */
   stubbed?: { ids: readonly string[]; names: readonly string[] };
+  /** New tests whose failing assertion uses no production value, with the statement (see production-use.ts). */
+  unrelated?: Readonly<Record<string, string>>;
 }
 
 /** One line per failure: the message's first line, with expected/actual when the runner gave them. */
@@ -160,6 +163,17 @@ export function evaluateRed(input: RedInput): RedVerdict {
       ok: false,
       reason: 'wrong_reason',
       message: `fails for the wrong reason: ${wrong.map((f) => `${f.id}: ${f.class}: ${f.message}`).join('; ')}`,
+    };
+  }
+  const unrelated = failures.filter((f) => input.unrelated?.[f.id] !== undefined);
+  if (unrelated.length > 0) {
+    return {
+      ...base,
+      newTestIds,
+      failures,
+      ok: false,
+      reason: 'wrong_reason',
+      message: `fails for the wrong reason: ${PRODUCTION_VALUE_RULE}; ${unrelated.map((f) => `${f.id} fails at \`${input.unrelated?.[f.id] ?? ''}\`, which uses nothing production code computed`).join('; ')}`,
     };
   }
   const empty = newTestIds.filter((id) => (input.assertions[id] ?? 0) < 1);

@@ -13,7 +13,7 @@ import { changedFiles, mergeBase, resolveCommit, type ChangedFile } from './git-
 import { redOnBase, redTestFiles, type BaseJudgement } from './red-on-base.js';
 import { declaredCounts } from './red-judge.js';
 import { checkoutPaths, closeScratch, openScratch, runIn, type Scratch } from './scratch.js';
-import { diffTests, type TestDiff } from './test-diff.js';
+import { dataConsumers, declaredTests, diffTests, type TestDiff } from './test-diff.js';
 import type { CiVerdict } from './verdict.js';
 
 /** What `agentctl ci check` was asked. */
@@ -53,6 +53,37 @@ interface SideInput {
   production: ChangedFile[];
   needsEvidence: boolean;
   progress: (message: string) => void;
+}
+
+/**
+ * Unchanged test files on head that import a changed test file declaring no test (a table of cases, a
+ * fixture): they go into the test diff unchanged, so the tests their data drives count as changed.
+ */
+async function dataSpecs(
+  root: string,
+  head: string,
+  tests: readonly ChangedFile[],
+  isTest: (path: string) => boolean,
+): Promise<{ files: ChangedFile[]; bindings: Map<string, string[]> }> {
+  const data = tests
+    .filter((f) => f.status !== 'deleted')
+    .filter((f) => f.after === null || declaredTests(f.after, f.path).length === 0)
+    .map((f) => f.path);
+  if (data.length === 0) return { files: [], bindings: new Map() };
+  const changed = new Set(tests.map((f) => f.path));
+  const paths = (await treeView(root, head)).files.filter(
+    (p) => isTest(p) && READABLE.test(p) && !changed.has(p),
+  );
+  const specs: Array<{ path: string; text: string }> = [];
+  for (const path of paths) {
+    const text = await fileInTree(root, head, path);
+    if (text !== null) specs.push({ path, text });
+  }
+  const bindings = dataConsumers(data, specs);
+  const files = specs
+    .filter((s) => bindings.has(s.path))
+    .map((s): ChangedFile => ({ path: s.path, status: 'modified', before: s.text, after: s.text }));
+  return { files, bindings };
 }
 
 /**
@@ -139,7 +170,11 @@ export async function runCiCheck(opts: CiCheckOptions): Promise<CiVerdict> {
   );
   const changes = files.map((f) => classifyChange(f, kindOf));
   const of = (category: string) => files.filter((_, i) => changes[i]!.category === category);
-  const diff = diffTests(of('test').filter((f) => READABLE.test(f.path)));
+  const consumers = await dataSpecs(root, head, of('test'), isTest);
+  const diff = diffTests(
+    [...of('test').filter((f) => READABLE.test(f.path)), ...consumers.files],
+    consumers.bindings,
+  );
   const codeChanged = changes.some((c) => c.category !== 'non_code');
   const runs = codeChanged
     ? await runSides({
@@ -149,7 +184,7 @@ export async function runCiCheck(opts: CiCheckOptions): Promise<CiVerdict> {
         config,
         isTest,
         diff,
-        testSide: [...of('test'), ...of('test_config')],
+        testSide: [...of('test'), ...of('test_config'), ...consumers.files],
         production: of('production'),
         needsEvidence: changes.some((c) => c.behaviorChanging),
         progress,

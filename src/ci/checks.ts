@@ -146,16 +146,17 @@ function integrityCheck(input: VerdictInput): { check: CheckResult; findings: Fi
       });
   }
   const title = 'Test integrity';
+  const renamed = input.diff.renamed.map((r) => `renamed, not deleted (body unchanged): ${r.from} → ${r.to}`);
   if (findings.length === 0)
     return {
       check: {
         id: 'integrity',
         title,
         status: 'pass',
-        summary: 'no test deleted, skipped or weakened; the collected set did not shrink',
+        summary: `no test deleted, skipped or weakened; the collected set did not shrink${renamed.length > 0 ? `; ${plural(renamed.length, 'test')} renamed` : ''}`,
       },
       findings,
-      notes: [],
+      notes: renamed,
     };
   if (input.allowTestChanges)
     return {
@@ -166,12 +167,12 @@ function integrityCheck(input: VerdictInput): { check: CheckResult; findings: Fi
         summary: `${plural(findings.length, 'test change')} allowed by --allow-test-changes`,
       },
       findings: [],
-      notes: findings.map((f) => `allowed by --allow-test-changes: ${f.message}`),
+      notes: [...renamed, ...findings.map((f) => `allowed by --allow-test-changes: ${f.message}`)],
     };
   return {
     check: { id: 'integrity', title, status: 'fail', summary: findings.map((f) => f.message).join('; ') },
     findings,
-    notes: [],
+    notes: renamed,
   };
 }
 

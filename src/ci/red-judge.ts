@@ -17,6 +17,11 @@ function titlePattern(name: string): RegExp {
   return new RegExp(`^${parts.join('.*')}$`);
 }
 
+/** Whether a runner's test id is one that `declared` generates (`adds 1 + 2` from `adds %i + %i`). */
+export function generatedBy(declared: DeclaredTest, id: string): boolean {
+  return id.split(' > ')[0] === declared.file && titlePattern(declared.id).test(id);
+}
+
 /** Counts from source; a generated title (test.each) takes its declaration's count. */
 export function declaredCounts(head: ReadonlyMap<string, DeclaredTest>): DeclaredCounts {
   const list = [...head.values()];
@@ -27,8 +32,7 @@ export function declaredCounts(head: ReadonlyMap<string, DeclaredTest>): Declare
       // A parametrized pytest test is reported once per parameter set: `test_area[2-3]`.
       const unparametrized = head.get(id.replace(/\[[^\]]*\]$/, ''));
       if (unparametrized !== undefined) return unparametrized.assertions;
-      const file = id.split(' > ')[0]!;
-      const match = list.find((t) => t.file === file && titlePattern(t.id).test(id));
+      const match = list.find((t) => generatedBy(t, id));
       return match?.assertions ?? 0;
     },
   };
@@ -38,7 +42,8 @@ export function declaredCounts(head: ReadonlyMap<string, DeclaredTest>): Declare
  * The RED gate's judgement of one test in a report, so `ci check` and `fix` share one definition of "fails for
  * the right reason": every other test counts as pre-existing with the state it has, so only `id` is new.
  * A test that needed stubs must then fail by assertion: a stub that returns undefined proves nothing else.
- * `baseErrors` are the errors outside tests that base's full suite run had.
+ * `baseErrors` are the errors outside tests that base's full suite run had; `unrelated` the failures that use
+ * no production value (gates/production-use.ts).
  */
 export function judgeOnBase(
   report: TestReport,
@@ -47,6 +52,7 @@ export function judgeOnBase(
   counts: DeclaredCounts,
   stubbed: readonly MissingSymbol[],
   baseErrors: readonly BaselineError[] = [],
+  unrelated: Readonly<Record<string, string>> = {},
 ): RedVerdict {
   const others = report.tests.filter((t) => t.id !== id);
   const verdict = evaluateRed({
@@ -63,6 +69,7 @@ export function judgeOnBase(
     reportSha: '',
     patchedFiles: [file],
     assertions: { [id]: counts.of(id) },
+    unrelated,
   });
   if (verdict.reason === 'no_new_tests')
     return { ...verdict, message: `${id} was not collected when run on the base production code` };

@@ -4,13 +4,14 @@ import {
   type MissingSymbol,
   symbolFailures,
 } from '../../gates/missing-symbol.js';
+import { unrelatedFailures } from '../../gates/production-use.js';
 import type { RedVerdict } from '../core/evidence.js';
 import type { CollectionError, TestReport } from '../core/report.js';
 import type { Config } from '../policy/config-schema.js';
 import type { ChangedFile } from './git-changes.js';
-import { judgeOnBase, type DeclaredCounts } from './red-judge.js';
+import { generatedBy, judgeOnBase, type DeclaredCounts } from './red-judge.js';
 import { changeScratch, runIn, type Scratch } from './scratch.js';
-import type { TestDiff } from './test-diff.js';
+import { DYNAMIC_TITLE, type DeclaredTest, type TestDiff } from './test-diff.js';
 
 /** One new or changed test, judged on the base production code. */
 export interface BaseJudgement {
@@ -36,9 +37,10 @@ export interface RedOnBaseInput {
   progress: (message: string) => void;
 }
 
-/** Test ids the source cannot name exactly (test.each, template titles) show up only in reports. */
-const DYNAMIC_TITLE = /%[sdifjoOp#]|\$\w|\$\{/;
-
+/**
+ * New or changed tests by runner id. Ids the source cannot name exactly (test.each, template titles) show up
+ * only in reports: each one a changed data-driven declaration generates, and each one base did not collect.
+ */
 function candidateIds(
   diff: TestDiff,
   files: ReadonlySet<string>,
@@ -46,11 +48,17 @@ function candidateIds(
   baseIds: ReadonlySet<string>,
 ): string[] {
   const reported = new Set(reports.flatMap((r) => r.tests.map((t) => t.id)));
+  const dynamic = [...diff.candidates]
+    .map((id) => diff.head.get(id))
+    .filter((t): t is DeclaredTest => t !== undefined && DYNAMIC_TITLE.test(t.name));
   const fromSource = [...diff.candidates].filter(
     (id) => reported.has(id) || !DYNAMIC_TITLE.test(diff.head.get(id)?.name ?? ''),
   );
   const fromReports = [...reported].filter(
-    (id) => files.has(id.split(' > ')[0]!) && !diff.head.has(id) && !baseIds.has(id),
+    (id) =>
+      files.has(id.split(' > ')[0]!) &&
+      !diff.head.has(id) &&
+      (!baseIds.has(id) || dynamic.some((t) => generatedBy(t, id))),
   );
   return [...new Set([...fromSource, ...fromReports])];
 }
@@ -108,7 +116,9 @@ export async function redOnBase(input: RedOnBaseInput, counts: DeclaredCounts): 
     const file = id.split(' > ')[0]!;
     const used =
       second === null ? [] : symbols.filter((s) => s.explains.some((e) => e === id || e === `file:${file}`));
-    const verdict = judgeOnBase(used.length > 0 ? second! : first.report, id, file, counts, used, baseErrors);
+    const report = used.length > 0 ? second! : first.report;
+    const unrelated = unrelatedFailures(report, (t) => t === id, tests, isTestFile);
+    const verdict = judgeOnBase(report, id, file, counts, used, baseErrors, unrelated);
     return { id, file, verdict, stubbed: used.map((s) => `${s.module}#${s.name}`) };
   });
 }

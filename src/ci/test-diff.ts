@@ -1,5 +1,6 @@
 import type * as TS from 'typescript';
 import { analyzeTestSource, type StaticTest } from '../../gates/assertion-count.js';
+import { importCandidates, testImports } from '../../gates/module-syntax.js';
 import { pythonTestText } from '../../gates/python-tests.js';
 import { nodeSyntax, parseSource } from '../../gates/behavior-change.js';
 import { typescript } from '../../gates/typescript-lazy.js';
@@ -11,6 +12,14 @@ export interface DeclaredTest extends StaticTest {
   id: string;
   file: string;
   syntax: string;
+  /** The same form of its body alone, so a test renamed or moved to another describe is still recognised. */
+  body: string;
+}
+
+/** A test whose title, enclosing describe or modifier changed while its body stayed the same. */
+export interface RenamedTest {
+  from: string;
+  to: string;
 }
 
 /** What changed among the tests of the changed test files, read from source on both sides. */
@@ -21,6 +30,8 @@ export interface TestDiff {
   base: Map<string, DeclaredTest>;
   /** Deleted, newly skipped/focused/todo, or weakened tests. */
   integrity: Finding[];
+  /** Tests renamed with their body unchanged: not deleted, and said so in the report. */
+  renamed: RenamedTest[];
 }
 
 /** Call expressions per 1-based line, outermost first, in source order. */
@@ -57,13 +68,22 @@ export function declaredTests(source: string, file: string): DeclaredTest[] {
     const plain = `${file} > ${test.name}`;
     const n = (named.get(plain) ?? 0) + 1;
     named.set(plain, n);
+    const fn = call === undefined ? undefined : testBody(call);
     return {
       ...test,
       id: n === 1 ? plain : `${plain} #${n}`,
       file,
       syntax: call ? nodeSyntax(call) : `line ${test.line}`,
+      body: fn === undefined ? `line ${test.line}` : nodeSyntax(fn),
     };
   });
+}
+
+/** The function a test declaration runs: its last function argument. */
+function testBody(call: TS.Node): TS.Node | undefined {
+  const ts = typescript();
+  if (!ts.isCallExpression(call)) return undefined;
+  return [...call.arguments].reverse().find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
 }
 
 /** Python tests: ids as the JUnit adapter gives them, and each test's own text as its syntax. */
@@ -73,6 +93,8 @@ function pythonDeclared(tests: StaticTest[], source: string, file: string): Decl
     id: `${file} > ${test.name}`,
     file,
     syntax: pythonTestText(source, test.line),
+    // Without its `def` line: the name is the title.
+    body: pythonTestText(source, test.line).split('\n').slice(1).join('\n'),
   }));
 }
 
@@ -87,15 +109,54 @@ function byId(files: readonly ChangedFile[], side: 'before' | 'after'): Map<stri
 
 const MODIFIER_WORDS = { skip: 'skipped', only: 'focused with .only', todo: 'marked todo' } as const;
 
-/** Compares the tests of the changed test files on base and head. */
-export function diffTests(testFiles: readonly ChangedFile[]): TestDiff {
+/** A title the runner computes from data: `%s`, `$name`, `${…}`. */
+export const DYNAMIC_TITLE = /%[sdifjoOp#]|\$\w|\$\{/;
+
+/**
+ * Unchanged test files that import one of `dataFiles` (changed files declaring no test: tables, fixtures),
+ * each with the local names its imports of them bind. Their data-driven tests changed with the data.
+ */
+export function dataConsumers(
+  dataFiles: readonly string[],
+  specs: ReadonlyArray<{ path: string; text: string }>,
+): Map<string, string[]> {
+  const data = new Set(dataFiles);
+  const out = new Map<string, string[]>();
+  for (const spec of specs) {
+    const uses = testImports(spec.text, spec.path).filter((u) =>
+      importCandidates(spec.path, u.specifier).some((c) => data.has(c)),
+    );
+    if (uses.length > 0)
+      out.set(
+        spec.path,
+        uses.flatMap((u) => u.locals),
+      );
+  }
+  return out;
+}
+
+/** A test of a data consumer that the data drives: its title is computed, or its body reads the data. */
+function drivenByData(test: DeclaredTest, bindings: readonly string[]): boolean {
+  return DYNAMIC_TITLE.test(test.name) || bindings.some((b) => test.body.includes(`:${b} `));
+}
+
+/**
+ * Compares the tests of the changed test files on base and head. `consumers` (see {@link dataConsumers}) names
+ * the unchanged files among them whose data changed: their data-driven tests are changed tests.
+ */
+export function diffTests(
+  testFiles: readonly ChangedFile[],
+  consumers: ReadonlyMap<string, readonly string[]> = new Map(),
+): TestDiff {
   const base = byId(testFiles, 'before');
   const head = byId(testFiles, 'after');
   const candidates = new Set<string>();
   const integrity: Finding[] = [];
   for (const [id, now] of head) {
     const was = base.get(id);
+    const bindings = consumers.get(now.file);
     if (was === undefined || was.syntax !== now.syntax) candidates.add(id);
+    else if (bindings !== undefined && drivenByData(now, bindings)) candidates.add(id);
     if (now.modifier !== 'none' && was?.modifier !== now.modifier) {
       integrity.push({
         check: 'integrity',
@@ -117,8 +178,10 @@ export function diffTests(testFiles: readonly ChangedFile[]): TestDiff {
       });
     }
   }
+  const renamed = renames(base, head);
+  const renamedFrom = new Set(renamed.map((r) => r.from));
   for (const [id, was] of base) {
-    if (head.has(id)) continue;
+    if (head.has(id) || renamedFrom.has(id)) continue;
     const fileGone = testFiles.some((f) => f.path === was.file && f.after === null);
     integrity.push({
       check: 'integrity',
@@ -128,5 +191,26 @@ export function diffTests(testFiles: readonly ChangedFile[]): TestDiff {
       message: `${id} was deleted${fileGone ? ' (its file was removed)' : ''}`,
     });
   }
-  return { candidates, head, base, integrity };
+  return { candidates, head, base, integrity, renamed };
+}
+
+/**
+ * Base tests gone from head paired with head tests new to it whose bodies are the same, one to one, same file
+ * first: a changed title, describe or `test.failing` → `test` renames a test, it does not delete it.
+ */
+function renames(
+  base: ReadonlyMap<string, DeclaredTest>,
+  head: ReadonlyMap<string, DeclaredTest>,
+): RenamedTest[] {
+  const gone = [...base.values()].filter((t) => !head.has(t.id) && !t.body.startsWith('line '));
+  const added = [...head.values()].filter((t) => !base.has(t.id));
+  const out: RenamedTest[] = [];
+  for (const was of gone) {
+    const same = added.filter((t) => t.body === was.body);
+    const now = same.find((t) => t.file === was.file) ?? same[0];
+    if (now === undefined) continue;
+    added.splice(added.indexOf(now), 1);
+    out.push({ from: was.id, to: now.id });
+  }
+  return out;
 }

@@ -95,6 +95,8 @@ const GateVerdictPayload = z.discriminatedUnion('gate', [
         patchedFiles: z.array(z.string()),
         assertions: z.record(z.string(), z.number()),
         stubbed: z.strictObject({ ids: z.array(z.string()), names: z.array(z.string()) }).optional(),
+        // Failing tests whose failing statement uses nothing production code computed, with that statement.
+        unrelated: z.record(z.string(), z.string()).optional(),
       })
       .optional(),
   }),

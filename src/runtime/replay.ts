@@ -79,6 +79,7 @@ export function replayJournal(
         patchedFiles: inputs.patchedFiles,
         assertions: inputs.assertions,
         ...(inputs.stubbed !== undefined ? { stubbed: inputs.stubbed } : {}),
+        ...(inputs.unrelated !== undefined ? { unrelated: inputs.unrelated } : {}),
       });
     }
     const inputs = gate.inputs;

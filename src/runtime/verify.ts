@@ -5,6 +5,7 @@ import { declaredCounts } from '../ci/red-judge.js';
 import { declaredTests, type DeclaredTest } from '../ci/test-diff.js';
 import { testConfigPart } from '../../gates/lock-scope.js';
 import { evaluateGreen } from '../../gates/green-gate.js';
+import { unrelatedFailures } from '../../gates/production-use.js';
 import { evaluateRed } from '../../gates/red-gate.js';
 import { runTests } from '../../gates/run-tests.js';
 import { InternalError } from '../errors.js';
@@ -134,9 +135,18 @@ export async function verifyRed(
     files,
     report.tests.map((t) => t.id),
   );
-  let verdict = evaluateRed({ baseline, report, reportSha: sha, patchedFiles: files, assertions });
+  const sources: Record<string, string> = {};
+  for (const file of files) {
+    const text = await textInTree(ctx, tree, file);
+    if (text !== null) sources[file] = text;
+  }
+  const known = new Set(baseline.testIds);
+  const isTest = (path: string) => deps.classify(path) === 'test';
+  const unrelatedIn = (r: typeof report) => unrelatedFailures(r, (id) => !known.has(id), sources, isTest);
+  let unrelated = unrelatedIn(report);
+  let verdict = evaluateRed({ baseline, report, reportSha: sha, patchedFiles: files, assertions, unrelated });
   let judged = report;
-  let inputs: Record<string, unknown> = { reportSha: sha, patchedFiles: files, assertions };
+  let inputs: Record<string, unknown> = { reportSha: sha, patchedFiles: files, assertions, unrelated };
   if (!verdict.ok && verdict.reason === 'wrong_reason') {
     // A test of a symbol the fix will add fails by import or TypeError: stub it and judge the test again.
     const stubbed = await rerunWithStubs(report, files, baseline, ctx, tree, (stubTree) =>
@@ -156,6 +166,7 @@ export async function verifyRed(
           stubbed.report.tests.map((t) => t.id),
         ),
       );
+      unrelated = unrelatedIn(stubbed.report);
       verdict = evaluateRed({
         baseline,
         report: stubbed.report,
@@ -163,8 +174,9 @@ export async function verifyRed(
         patchedFiles: files,
         assertions,
         stubbed: stubInfo,
+        unrelated,
       });
-      inputs = { reportSha: stubbed.sha, patchedFiles: files, assertions, stubbed: stubInfo };
+      inputs = { reportSha: stubbed.sha, patchedFiles: files, assertions, stubbed: stubInfo, unrelated };
       judged = stubbed.report;
     }
   }
