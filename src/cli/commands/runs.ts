@@ -33,8 +33,10 @@ export function describeEntry(e: RunEntry): string {
       if (ev.type === 'committed') return `committed ${ev.sha} on ${ev.branch}`;
       return `${e.type === 'effect_result' ? 'result' : 'event'} ${ev.type}`;
     }
-    case 'checkpoint':
-      return `checkpoint: ${e.payload.reason}${e.payload.cutShort ? ` (${e.payload.cutShort.effect} cut short; resume redoes it)` : ''}`;
+    case 'checkpoint': {
+      const { reason, cutShort } = e.payload;
+      return `checkpoint: ${reason}${cutShort ? ` (${cutShort.effect} cut short; resume redoes it)` : ''}`;
+    }
     case 'gate_verdict':
       return `${e.payload.gate}: ${e.payload.verdict.message}`;
     case 'model_response': {
@@ -57,7 +59,6 @@ export function describeEntry(e: RunEntry): string {
       return describePublishResult(e.payload);
     case 'run_resumed':
     case 'run_finished':
-    case 'checkpoint':
     case 'model_request':
     case 'model_error':
     case 'tool_result':
