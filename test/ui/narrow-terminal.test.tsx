@@ -108,7 +108,9 @@ describe('a terminal no taller than the review', () => {
         'a',
       ]) {
         stdin.write(key);
-        await tick(5);
+        // A lone Escape followed at once by a letter reads as Alt+letter, as in a terminal: give each key its
+        // own read, and let each render settle, however loaded the machine is.
+        await tick(key === '\u001B' ? 100 : 30);
       }
       await tick();
       const out = written();
