@@ -38,7 +38,9 @@ export function interruptHandler(
   return {
     stopRequested: () => stops > 0,
     dispose: () => {
-      remove();
+      // Once stopping, the command is on its way out: a further Ctrl-C while it unwinds still means "quit now"
+      // (the handler above), never node's default (death by signal, no exit code).
+      if (stops === 0) remove();
       allowCommands();
     },
   };
