@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: speed and memory goals, measured (never asserted in tests). Writes bench/results/latest.md.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -218,7 +218,10 @@ async function journal() {
     await writer.append({
       type: 'tool_call',
       phase: 'ORIENT',
-      payload: { call: { name: 'read_file', input: { path: `src/f${i}.js` } } },
+      payload: {
+        call: { id: `t${i}`, name: 'read_file', input: { path: `src/f${i}.js` } },
+        policy: 'allowed',
+      },
     });
   const rate = n / ((performance.now() - t) / 1000);
   await writer.close();
@@ -231,29 +234,50 @@ async function journal() {
   });
   console.error(`  appends: ${rate.toFixed(0)}/s`);
 
-  // A 10,000-event run: the real start event, then events the fold reads past.
-  const started =
-    (await readFile(join(root, 'bench', 'run-started.json'), 'utf8').catch(() => null)) ??
-    JSON.stringify({
-      start: {
-        runId: 'bench',
-        task: 'bench',
-        maxAttempts: 3,
-        limits: { maxTurns: 40, maxInputTokens: 1e6, maxOutputTokens: 1e5, maxCostUsd: 5, maxWallMs: 3.6e6 },
-      },
-      context: {},
-      model: 'scripted:bench',
-    });
+  // A 10,000-event run: a start event of the shape the runtime writes, then events the fold reads past.
+  const { Config } = await dist('src/policy/config-schema.js');
+  const started = {
+    start: {
+      runId: 'bench',
+      task: 'bench',
+      maxAttempts: 3,
+      limits: { maxTurns: 40, maxInputTokens: 1e6, maxOutputTokens: 1e5, maxCostUsd: 5, maxWallMs: 3.6e6 },
+    },
+    context: {
+      runId: 'bench',
+      task: 'bench',
+      repoRoot: dir,
+      worktree: join(dir, 'wt'),
+      runDir: join(dir, 'run'),
+      baseSha: '0'.repeat(40),
+      startedAt: new Date(0).toISOString(),
+      identity: { name: 'bench', email: 'bench@agentctl.invalid' },
+      config: Config.parse({ test: { runner: 'node' } }),
+      depLinks: [],
+    },
+    model: 'scripted:bench',
+  };
   const big = await JournalWriter.open(join(dir, 'big.jsonl'));
   const batch = [];
-  batch.push(big.writer.append({ type: 'run_started', phase: 'ORIENT', payload: JSON.parse(started) }));
+  batch.push(big.writer.append({ type: 'run_started', phase: 'ORIENT', payload: started }));
   for (let i = 1; i < 10000; i++)
     batch.push(
-      big.writer.append({
-        type: i % 2 ? 'model_request' : 'tool_result',
-        phase: 'AUTHOR_FIX',
-        payload: { i, text: 'x'.repeat(200) },
-      }),
+      big.writer.append(
+        i % 2
+          ? {
+              type: 'tool_call',
+              phase: 'AUTHOR_FIX',
+              payload: {
+                call: { id: `t${i}`, name: 'search_text', input: { query: 'x'.repeat(200) } },
+                policy: 'allowed',
+              },
+            }
+          : {
+              type: 'tool_result',
+              phase: 'AUTHOR_FIX',
+              payload: { callId: `t${i - 1}`, name: 'search_text', isError: false, bytes: 200 },
+            },
+      ),
     );
   await Promise.all(batch);
   await big.writer.close();
@@ -295,7 +319,15 @@ async function replFirstFrame() {
 const started = performance.now();
 // A step whose runs failed prints no figure: its row says why, and the bench exits 1.
 let failed = 0;
-for (const step of [cliStart, gatedCycle, targetedVsFull, worktreeSetup, journal, replFirstFrame]) {
+const STEPS = [cliStart, gatedCycle, targetedVsFull, worktreeSetup, journal, replFirstFrame];
+// `npm run bench -- journal targetedVsFull` runs only the steps named; only a full run updates latest.md.
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !STEPS.some((s) => s.name === name));
+if (unknown.length > 0) {
+  console.error(`bench: no step ${unknown.join(', ')}; the steps are ${STEPS.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+for (const step of only.length === 0 ? STEPS : STEPS.filter((s) => only.includes(s.name))) {
   try {
     await step();
   } catch (err) {
@@ -318,7 +350,9 @@ const table = [
   ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.note ?? ''} |`),
 ].join('\n');
 const md = `${header}${table}\n\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(0)} s.\n`;
-await mkdir(join(root, 'bench', 'results'), { recursive: true });
-await writeFile(join(root, 'bench', 'results', 'latest.md'), md);
+if (only.length === 0) {
+  await mkdir(join(root, 'bench', 'results'), { recursive: true });
+  await writeFile(join(root, 'bench', 'results', 'latest.md'), md);
+}
 process.stdout.write(md);
 if (failed > 0) process.exitCode = 1;
