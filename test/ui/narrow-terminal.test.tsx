@@ -1,5 +1,16 @@
 import chalk from 'chalk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+
+// ink draws only its first frame when CI is set (it reads the variable once, on import), and these tests watch
+// every frame of a terminal session, as a person at a terminal would see them: CI must be gone before ink loads.
+const ci = vi.hoisted(() => {
+  const was = process.env.CI;
+  delete process.env.CI;
+  return was;
+});
+afterAll(() => {
+  if (ci !== undefined) process.env.CI = ci;
+});
 import { ReplApp } from '../../src/ui/repl-app.js';
 import { ReplSession } from '../../src/ui/repl-session.js';
 import { ReviewScreen } from '../../src/ui/review-screen.js';
