@@ -32,6 +32,16 @@ describe('the agentctl binary', () => {
     expect(help.stdout).toMatch(/Exit codes/);
   });
 
+  it('a reader that closes the pipe early (agentctl --help | true) gets no crash and exit 0', async () => {
+    // `true` exits before node has started, so every write of the help meets a closed pipe.
+    const bin = JSON.stringify(packageFile('bin/agentctl.js'));
+    const r = await execa('bash', ['-c', `node ${bin} --help | true; exit \${PIPESTATUS[0]}`], {
+      reject: false,
+    });
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(r.exitCode).toBe(0);
+  });
+
   it('demo: refused attempt, RED, failed fix, GREEN and a commit, exit 0, no key and no network', async () => {
     const r = await agentctl(['demo'], tmpdir(), { ANTHROPIC_API_KEY: '' });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
