@@ -178,5 +178,10 @@ async function runPart(
     },
     { cwd, isTestFile, files: files.length > 0 ? [...files] : await allFiles() },
   );
-  return { report, exec, argv, ...(reportText !== undefined ? { rawReport } : {}) };
+  return {
+    report,
+    exec,
+    argv,
+    ...(reportText !== undefined && rawReport !== undefined ? { rawReport } : {}),
+  };
 }

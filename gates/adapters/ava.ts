@@ -101,7 +101,8 @@ function failure(
     : classifyError(err, { where, isTestFile: ctx.isTestFile, cwd: ctx.cwd });
   const out: NonNullable<TestCase['failure']> = {
     class: cls,
-    message: err.message || `${String(test.diag.assertion ?? 'test')} failed`,
+    message:
+      err.message || `${typeof test.diag.assertion === 'string' ? test.diag.assertion : 'test'} failed`,
   };
   const diff = Object.entries(valuesOf(test.diag) ?? {}).find(([label]) => /^Difference\b/.test(label))?.[1];
   if (typeof diff === 'string') Object.assign(out, valuesFromDiff(diff, '-'));

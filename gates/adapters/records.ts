@@ -10,12 +10,12 @@ import type { AdapterContext, RawRun } from './types.js';
 /** Text as a runner wrote it, colour codes removed: a project may force colour (FORCE_COLOR in `test.env`). */
 const Text = z.string().transform(stripAnsi);
 const ErrorRecord = z.object({
-  name: z.string().optional(),
+  name: z.string().exactOptional(),
   message: Text,
-  stack: Text.optional(),
-  code: z.string().optional(),
-  expected: Text.optional(),
-  actual: Text.optional(),
+  stack: Text.exactOptional(),
+  code: z.string().exactOptional(),
+  expected: Text.exactOptional(),
+  actual: Text.exactOptional(),
 });
 const TestRecord = z.object({
   kind: z.literal('test'),

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { CollectionError, RunProblem, TestCase, TestReport } from '../../src/core/report.js';
 import { stripAnsi } from '../classify-failure.js';
 import type { ErrorLike } from '../classify-failure.js';
@@ -29,9 +30,10 @@ export function toText(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string') return value;
   try {
-    return JSON.stringify(value, null, 2) ?? String(value);
+    // JSON.stringify gives undefined for functions and symbols.
+    return JSON.stringify(value, null, 2) ?? inspect(value);
   } catch {
-    return String(value);
+    return inspect(value);
   }
 }
 
@@ -45,10 +47,10 @@ export function parseErrorText(text: string): ErrorLike {
   const firstFrame = lines.findIndex((l) => FRAME.test(l));
   const head = (firstFrame === -1 ? lines : lines.slice(0, firstFrame)).join('\n').trim();
   const m = HEADER.exec(head.split('\n', 1)[0] ?? '');
-  const looksLikeName = m?.[1] !== undefined && /^(?:[\w$.]*(?:Error|Exception)|Error)$/.test(m[1]);
+  const name = m?.[1];
   const err: ErrorLike = { message: head, stack: clean };
-  if (m !== null && looksLikeName) {
-    err.name = m[1];
+  if (m !== null && name !== undefined && /^(?:[\w$.]*(?:Error|Exception)|Error)$/.test(name)) {
+    err.name = name;
     if (m[2] !== undefined) err.code = m[2];
     err.message = [m[3] ?? '', ...head.split('\n').slice(1)].join('\n').trim();
   }

@@ -6,7 +6,7 @@ export interface RepoView {
   /** Every file, repo-relative with forward slashes (dependency and VCS folders left out). */
   files: readonly string[];
   /** A file's text, or null when it is absent or unreadable. */
-  read(path: string): Promise<string | null>;
+  read: (path: string) => Promise<string | null>;
 }
 
 /** package.json as far as runner detection reads it. */
@@ -24,7 +24,7 @@ export interface ProjectFacts {
   pkg: PackageJson | null;
   /** Files of the project, relative to the project folder. */
   files: readonly string[];
-  read(path: string): Promise<string | null>;
+  read: (path: string) => Promise<string | null>;
 }
 
 /** Why a runner was detected, and how strongly: 3 the test script runs it, 2 its configuration, 1 a hint. */

@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
-import { exitCodeFor, isTerminal, type TerminalPhase } from '../core/phases.js';
+import { exitCodeFor, isTerminal } from '../core/phases.js';
 import type { RunContext } from '../runtime/context.js';
 import type { DriveOutcome } from '../runtime/driver.js';
 import { mergeHint } from './dirty-tree.js';
@@ -62,7 +62,7 @@ export function reportOutcome(
       );
     }
   } else if (isTerminal(state.phase)) {
-    code = exitCodeFor(state.phase as TerminalPhase, state.phase === 'FAILED' ? state.cause : undefined);
+    code = exitCodeFor(state.phase, state.phase === 'FAILED' ? state.cause : undefined);
     if (state.phase === 'DONE') {
       summary.commit = state.commit.sha;
       summary.branch = state.commit.branch;

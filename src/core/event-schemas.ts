@@ -38,20 +38,29 @@ export const BudgetUsageSchema = z.strictObject({
   wallMs: z.number(),
 });
 
+// `Partial<BudgetUsage>`: a field is absent or a number (zod's `.partial()` would also admit `undefined`).
+const BudgetUsagePartSchema = z.strictObject({
+  turns: z.number().exactOptional(),
+  inputTokens: z.number().exactOptional(),
+  outputTokens: z.number().exactOptional(),
+  costUsd: z.number().exactOptional(),
+  wallMs: z.number().exactOptional(),
+});
+
 export const PatchRefSchema = z.strictObject({
   sha: Sha256,
   diff: z.string(),
   files: z.array(z.string()),
   summary: z.string(),
   changedLines: z.number().int().nonnegative(),
-  tree: z.string().optional(),
+  tree: z.string().exactOptional(),
 });
 
 export const FailureNoteSchema = z.strictObject({
   id: z.string(),
   class: FailureClass,
   message: z.string(),
-  at: z.string().optional(),
+  at: z.string().exactOptional(),
 });
 
 export const RedVerdictSchema = z.strictObject({
@@ -108,7 +117,7 @@ export const BaselineSummarySchema = z.strictObject({
   skipped: z.array(z.string()),
   reportSha: z.string(),
   collectionErrors: z.number().int().nonnegative(),
-  errors: z.array(BaselineErrorSchema).optional(),
+  errors: z.array(BaselineErrorSchema).exactOptional(),
 });
 
 const PatchKind = z.enum(['test', 'fix']);
@@ -117,7 +126,7 @@ const PatchKind = z.enum(['test', 'fix']);
 export const RunEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('baseline_ran'), baseline: BaselineSummarySchema }),
   z.strictObject({ type: z.literal('baseline_failed'), message: z.string() }),
-  z.strictObject({ type: z.literal('model_turn'), turn: ModelTurn, usage: BudgetUsageSchema.partial() }),
+  z.strictObject({ type: z.literal('model_turn'), turn: ModelTurn, usage: BudgetUsagePartSchema }),
   z.strictObject({ type: z.literal('model_failed'), message: z.string(), retryable: z.boolean() }),
   z.strictObject({ type: z.literal('patch_applied'), patchKind: PatchKind, patch: PatchRefSchema }),
   z.strictObject({
@@ -125,7 +134,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     patchKind: PatchKind,
     rule: z.string(),
     message: z.string(),
-    patch: PatchRefSchema.optional(),
+    patch: PatchRefSchema.exactOptional(),
   }),
   z.strictObject({ type: z.literal('red_checked'), verdict: RedVerdictSchema }),
   z.strictObject({ type: z.literal('tests_locked'), lock: LockRecordSchema }),
@@ -135,8 +144,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     decision: z.enum(['approve', 'reject', 'quit', 'edit']),
     patchSha: z.string(),
     by: z.string(),
-    reason: z.string().optional(),
-    diff: z.string().optional(),
+    reason: z.string().exactOptional(),
+    diff: z.string().exactOptional(),
   }),
   z.strictObject({ type: z.literal('user_answered'), answer: z.string() }),
   z.strictObject({ type: z.literal('committed'), sha: z.string(), branch: z.string() }),
@@ -175,7 +184,7 @@ export const EffectSchema = z.union([
     testPatch: PatchRefSchema,
     red: RedVerdictSchema,
     green: GreenVerdictSchema,
-    notice: z.string().optional(),
+    notice: z.string().exactOptional(),
   }),
   z.strictObject({ kind: z.literal('ask_user'), question: z.string() }),
   z.strictObject({

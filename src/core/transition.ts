@@ -38,7 +38,7 @@ export function startRun(start: RunStart): Transition {
  * effect. It performs nothing; src/runtime executes the effect and feeds its outcome back as an event.
  */
 export function transition(prev: RunState, event: RunEvent): Transition {
-  const state = { ...prev, step: prev.step + 1 } as RunState;
+  const state: RunState = { ...prev, step: prev.step + 1 };
   if (state.phase === 'BUDGET_EXHAUSTED' && event.type === 'budget_extended') {
     const resumed = { ...state.suspended, step: state.step, limits: event.limits };
     return ask(resumed);
@@ -69,7 +69,7 @@ export function transition(prev: RunState, event: RunEvent): Transition {
           phase: 'AUTHOR_TEST',
           kind: 'scope',
           reason: event.message,
-          patch: event.patch,
+          ...(event.patch !== undefined && { patch: event.patch }),
         });
       return onModelEvent(state, event);
     case 'VERIFY_RED':
@@ -115,7 +115,7 @@ export function transition(prev: RunState, event: RunEvent): Transition {
           phase: 'AUTHOR_FIX',
           kind: 'scope',
           reason: event.message,
-          patch: event.patch,
+          ...(event.patch !== undefined && { patch: event.patch }),
         });
       return onModelEvent(state, event);
     case 'VERIFY_GREEN': {
@@ -395,5 +395,5 @@ function unexpected(state: RunState, event: RunEvent): Transition {
     phase: 'FAILED',
     cause: 'internal',
     reason: `internal: event "${event.type}" is not expected in phase ${state.phase}`,
-  } as StateOf<'FAILED'>);
+  });
 }

@@ -28,7 +28,7 @@ const RunStartSchema = z.strictObject({
   task: z.string(),
   maxAttempts: z.number().int(),
   limits: BudgetLimitsSchema,
-  unattended: z.boolean().optional(),
+  unattended: z.boolean().exactOptional(),
 });
 
 const RunContextSchema = z.strictObject({
@@ -53,19 +53,19 @@ export const ModelRequestSchema = z.strictObject({
   toolResults: z.array(
     z.strictObject({ callId: z.string(), name: z.string(), content: z.string(), isError: z.boolean() }),
   ),
-  attempts: z.strictObject({ used: z.number().int(), max: z.number().int() }).optional(),
-  unattended: z.boolean().optional(),
+  attempts: z.strictObject({ used: z.number().int(), max: z.number().int() }).exactOptional(),
+  unattended: z.boolean().exactOptional(),
 });
 
 export const ModelResponseSchema = z.strictObject({
-  replayed: z.boolean().optional(),
+  replayed: z.boolean().exactOptional(),
   turn: ModelTurn,
   usage: z.strictObject({
     inputTokens: z.number(),
     outputTokens: z.number(),
     costUsd: z.number(),
-    cacheReadTokens: z.number().optional(),
-    cacheWriteTokens: z.number().optional(),
+    cacheReadTokens: z.number().exactOptional(),
+    cacheWriteTokens: z.number().exactOptional(),
   }),
   meta: z
     .strictObject({
@@ -74,7 +74,7 @@ export const ModelResponseSchema = z.strictObject({
       requestId: z.string().nullable(),
       attempts: z.number(),
     })
-    .optional(),
+    .exactOptional(),
 });
 
 const OpenIntentSchema = z.strictObject({
@@ -94,11 +94,11 @@ const GateVerdictPayload = z.discriminatedUnion('gate', [
         reportSha: z.string(),
         patchedFiles: z.array(z.string()),
         assertions: z.record(z.string(), z.number()),
-        stubbed: z.strictObject({ ids: z.array(z.string()), names: z.array(z.string()) }).optional(),
+        stubbed: z.strictObject({ ids: z.array(z.string()), names: z.array(z.string()) }).exactOptional(),
         // Failing tests whose failing statement uses nothing production code computed, with that statement.
-        unrelated: z.record(z.string(), z.string()).optional(),
+        unrelated: z.record(z.string(), z.string()).exactOptional(),
       })
-      .optional(),
+      .exactOptional(),
   }),
   z.strictObject({
     gate: z.literal('GREEN'),
@@ -110,7 +110,7 @@ const GateVerdictPayload = z.discriminatedUnion('gate', [
         targetedSha: z.string(),
         fullSha: z.string().nullable(),
       })
-      .optional(),
+      .exactOptional(),
   }),
 ]);
 
@@ -159,9 +159,9 @@ export const EVENT_PAYLOADS = {
     start: RunStartSchema,
     context: RunContextSchema,
     model: z.string(),
-    modelSpec: z.string().nullable().optional(),
+    modelSpec: z.string().nullable().exactOptional(),
     /** The `ci fix` publish plan; parsed by ci/publish.ts's PublishPlan, which owns its defaults. */
-    publish: z.unknown().optional(),
+    publish: z.unknown().exactOptional(),
   }),
   run_resumed: z.strictObject({
     pid: z.number().int(),
@@ -173,7 +173,7 @@ export const EVENT_PAYLOADS = {
     reason: z.enum(['interrupted', 'awaiting_review']),
     step: z.number().int(),
     // Set when Ctrl-C cut an effect short: resume redoes it.
-    cutShort: z.strictObject({ opKey: z.string(), effect: z.string() }).optional(),
+    cutShort: z.strictObject({ opKey: z.string(), effect: z.string() }).exactOptional(),
   }),
   effect_intent: z.strictObject({ effect: EffectSchema }),
   effect_result: z.strictObject({ event: RunEventSchema }),
@@ -211,7 +211,7 @@ export const EVENT_PAYLOADS = {
     durationMs: z.number(),
     timedOut: z.boolean(),
     sandboxed: z.boolean(),
-    tests: z.array(z.strictObject({ id: z.string(), state: TestState, class: FailureClass.optional() })),
+    tests: z.array(z.strictObject({ id: z.string(), state: TestState, class: FailureClass.exactOptional() })),
     collectionErrors: z.array(z.strictObject({ file: z.string(), class: FailureClass, message: z.string() })),
   }),
   gate_verdict: GateVerdictPayload,
@@ -219,8 +219,8 @@ export const EVENT_PAYLOADS = {
   approval_decided: z.strictObject({
     decision: z.enum(['approve', 'reject', 'quit', 'edit']),
     by: z.string(),
-    reason: z.string().optional(),
-    diff: z.string().optional(),
+    reason: z.string().exactOptional(),
+    diff: z.string().exactOptional(),
     patchSha: z.string(),
   }),
   publish_intent: PublishIntentPayload,

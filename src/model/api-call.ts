@@ -130,7 +130,7 @@ export function replyOf(message: Anthropic.Message, requestId: string | null): A
       type: 'content_block_start',
       index,
       content_block: block,
-    } as Anthropic.RawMessageStreamEvent);
+    });
   });
   return { ...builder.result(requestId), stopReason: message.stop_reason };
 }

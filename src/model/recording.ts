@@ -23,13 +23,12 @@ export class RecordingProvider implements ModelProvider {
   ) {
     this.name = inner.name;
     if (inner.seek !== undefined) this.seek = (n) => inner.seek!(n);
-    const restore = inner.restore;
-    if (restore !== undefined) {
+    if (inner.restore !== undefined) {
       this.restore = (history) => {
         // A resumed run's cassette holds the turns bought before the stop too, so it replays from the start.
         this.turns = history.map(({ request, response }) => cassetteTurn(request, response));
         this.task = history[0]?.request.task;
-        restore.call(inner, history);
+        inner.restore?.(history);
       };
     }
   }

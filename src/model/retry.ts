@@ -48,6 +48,11 @@ export class AttemptTimeoutError extends Error {}
 
 const RETRYABLE_TYPES = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error']);
 
+// `instanceof` on the generic class would type status and headers as `any`; this keeps their declared types.
+function isApiError(err: unknown): err is APIError {
+  return err instanceof APIError;
+}
+
 /** Classifies an error from one attempt: HTTP status, error events inside a stream, dropped connections. */
 export function classify(err: unknown): Failure {
   if (err instanceof AttemptTimeoutError) return { retryable: true, reason: err.message };
@@ -55,7 +60,7 @@ export function classify(err: unknown): Failure {
   if (err instanceof APIUserAbortError) return { retryable: false, reason: 'the request was cancelled' };
   if (err instanceof APIConnectionError)
     return { retryable: true, reason: `connection error: ${err.message}` };
-  if (err instanceof APIError) {
+  if (isApiError(err)) {
     const type = err.type ?? 'error';
     const detail = err.apiMessage ?? err.message;
     if (err.status === undefined) {

@@ -25,14 +25,14 @@ export function pathClassifier(
   config: Pick<Config, 'test' | 'paths'>,
   layout: TestLayout = defaultLayout(config.test),
 ): {
-  kindOf(path: string): PathKind;
-  isTest(path: string): boolean;
+  kindOf: (path: string) => PathKind;
+  isTest: (path: string) => boolean;
 } {
   const isTest = picomatch([...(config.paths.tests ?? COMMON_TEST_GLOBS), ...layout.tests], { dot: true });
   const isTestConfig = picomatch([...layout.testConfig, ...(config.paths.testConfig ?? [])], { dot: true });
   const named = new Set(layout.namedFiles);
   return {
-    kindOf(path: string): PathKind {
+    kindOf: (path: string): PathKind => {
       if (named.has(path) || isTestConfig(path)) return 'test_config';
       if (isTest(path)) return 'test';
       return 'production';

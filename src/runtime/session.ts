@@ -160,7 +160,7 @@ export async function startFix(
     startedAt: now.toISOString(),
     identity: await commitIdentity(root),
     config,
-    depLinks: await depLinkNames(root),
+    depLinks: depLinkNames(root),
     readOnlyBinds: [],
   };
   // A plain directory written from the base commit's tree: no `.git` entry, nothing git would ever read.
@@ -203,7 +203,7 @@ export async function startFix(
 }
 
 /** Dependency dirs linked into worktrees, relative names (kept by resets, excluded from snapshots). */
-async function depLinkNames(root: string): Promise<string[]> {
+function depLinkNames(root: string): string[] {
   const names = ['node_modules', '.venv', 'venv', 'vendor/bundle'];
   return names.filter((n) => relative(root, join(root, n)) === n);
 }

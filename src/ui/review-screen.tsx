@@ -29,9 +29,9 @@ export interface ReviewScreenProps {
   who: string;
   /** Called once with the decision; the approval binds to `request.patch.sha`. */
   onDecision: (decision: ReviewDecision) => void;
-  openEditor?: OpenEditor;
+  openEditor?: OpenEditor | undefined;
   /** The most rows the screen may take; by default one less than the terminal, so ink never clears it. */
-  maxRows?: number;
+  maxRows?: number | undefined;
 }
 
 /** Short form of a patch sha shown on screen; the approval binds to the full one. */

@@ -19,7 +19,7 @@ export function Spinner({
 }: {
   label: string;
   startedAt: number;
-  now?: () => number;
+  now?: (() => number) | undefined;
 }) {
   const [tick, setTick] = useState(0);
   useEffect(() => {

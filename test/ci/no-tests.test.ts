@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment -- vitest types its asymmetric matchers (expect.stringMatching, expect.any) as any. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCiCheck } from '../../src/ci/check.js';
 import { renderMarkdown } from '../../src/ci/report-markdown.js';

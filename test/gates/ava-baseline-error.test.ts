@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment -- vitest types its asymmetric matchers (expect.stringMatching, expect.any) as any. */
 import { mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,12 @@ async function run(files: string[]): Promise<TestReport> {
   const spec = avaAdapter.plan({ files, reportFile: join(dir, 'unused') });
   const [cmd, ...args] = spec.argv;
   const started = Date.now();
-  const r = await execa(cmd!, args, { cwd: dir, env: spec.env, reject: false, timeout: 60_000 });
+  const r = await execa(cmd!, args, {
+    cwd: dir,
+    ...(spec.env !== undefined && { env: spec.env }),
+    reject: false,
+    timeout: 60_000,
+  });
   return avaAdapter.parse(
     {
       argv: spec.argv,

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment -- vitest types its asymmetric matchers (expect.stringMatching, expect.any) as any. */
 import { describe, expect, it } from 'vitest';
 import { crossCheckBranch, readTrailers } from '../../src/journal/branch-audit.js';
 import { buildEntry, GENESIS_HASH, type JournalEntry } from '../../src/journal/entry.js';

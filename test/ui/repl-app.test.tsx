@@ -98,7 +98,7 @@ describe('REPL', () => {
       runId: 'r1',
       runDir: '.agentctl/runs/r1',
       paused: null,
-      state: stateIn('DONE', { commit: { sha: 'f'.repeat(40), branch: 'agentctl/r1' } } as never),
+      state: stateIn('DONE', { commit: { sha: 'f'.repeat(40), branch: 'agentctl/r1' } }),
     });
     frame = await waitForFrame(r.lastFrame, /✓ committed ffffffffffff on branch agentctl\/r1/);
     expect(frame).toMatch(/agentctl › a task, or \/help/);

@@ -264,7 +264,7 @@ export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, 
     let result;
     if (existing) {
       // A retried job (or a second invocation) continues the journaled run: nothing is done twice.
-      const folded = foldJournal((await readJournal(journalPath(root, runId!))).entries);
+      const folded = foldJournal((await readJournal(journalPath(root, runId))).entries);
       const model = await resolveModel(flags.model ?? folded.modelSpec ?? config.model, io.cwd, {
         config,
         env: io.env,
@@ -281,7 +281,7 @@ export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, 
             'flags that differ apply to a new run id (--run-id).\n',
         );
       const { resumeRun } = await import('../../runtime/resume.js');
-      result = await resumeRun(io.cwd, runId!, { model, ...surface.session });
+      result = await resumeRun(io.cwd, runId, { model, ...surface.session });
     } else {
       const spec = flags.model ?? config.model;
       const model = await resolveModel(spec, io.cwd, { config, env: io.env, onRetry: surface.onModelRetry });

@@ -1,5 +1,5 @@
 import type { BudgetLimits } from '../../core/budget.js';
-import { exitCodeFor, isTerminal, type TerminalPhase } from '../../core/phases.js';
+import { exitCodeFor, isTerminal } from '../../core/phases.js';
 import type { RunState } from '../../core/state.js';
 import { UsageError } from '../../errors.js';
 import { repoRoot } from '../../git/repo.js';
@@ -57,7 +57,7 @@ export function endedLine(runId: string, state: RunState): string {
 /** The exit code a finished run ended with, so a resumed run answers the same however often it is resumed. */
 function endedCode(state: RunState): number {
   if (!isTerminal(state.phase)) return 70;
-  return exitCodeFor(state.phase as TerminalPhase, state.phase === 'FAILED' ? state.cause : undefined);
+  return exitCodeFor(state.phase, state.phase === 'FAILED' ? state.cause : undefined);
 }
 
 /**
