@@ -159,7 +159,7 @@ export function evaluateRed(input: RedInput): RedVerdict {
       failures: broke.map((t) => note(t.id, t.failure?.class ?? 'unknown', t.failure?.message ?? '')),
       ok: false,
       reason: 'broke_existing',
-      message: `the test patch changes the status of existing tests it does not change: ${broke.map((t) => t.id).join(', ')}; existing tests must keep their status: add new tests instead, or, when the task reverses what one of them asserts, change that test's expectation itself (${CHANGED_EXPECTATION_RULE})`,
+      message: `the test patch changes the status of existing tests: ${broke.map((t) => t.id).join(', ')}, which it does not change; existing tests must keep their status: add new tests instead, or, when the task reverses what one of them asserts, change that test's expectation itself (${CHANGED_EXPECTATION_RULE})`,
     };
   }
   // A changed existing test is a candidate like a new one; the rules below hold it to an assertion failure.
