@@ -145,4 +145,32 @@ describe('ci check on a pull request that changes such an expectation', () => {
     expect(p.evidence.find((x) => x.id === ID)).toMatchObject({ counts: false });
     expect(renderMarkdown(p)).toContain('does not count as evidence');
   });
+
+  it("fails the pull request when the base's config sets tests.allowChangedExpectations to false", async () => {
+    const source = await fixture('src/slug.js');
+    const test = await fixture('test/slug.test.js');
+    const repo = await prRepo({
+      'agentctl.config.json': JSON.stringify({
+        test: { runner: 'node' },
+        tests: { allowChangedExpectations: false },
+      }),
+      'src/slug.js': source,
+      'test/slug.test.js': test,
+    });
+    const head = await repo.pr('collapse-spaces', {
+      'src/slug.js': source.replace('/\\s/g', '/\\s+/g'),
+      'test/slug.test.js': test.replace(OLD, NEW),
+    });
+    const v = await runCiCheck({ cwd: repo.dir, base: repo.base, head });
+    expect(v.ok).toBe(false);
+    expect(v.findings).toContainEqual(
+      expect.objectContaining({
+        check: 'integrity',
+        rule: 'expectation_changed',
+        testId: ID,
+        message: expect.stringMatching(/tests\.allowChangedExpectations is false/),
+      }),
+    );
+    expect(v.checks.find((c) => c.id === 'integrity')?.status).toBe('fail');
+  });
 });
