@@ -1,6 +1,12 @@
-import type { BaselineSummary, FailureNote, RedVerdict } from '../src/core/evidence.js';
+import type { BaselineSummary, ChangedExpectation, FailureNote, RedVerdict } from '../src/core/evidence.js';
 import type { FailureClass, TestReport } from '../src/core/report.js';
 import { newErrors, problemText } from './baseline-errors.js';
+import {
+  CHANGED_EXPECTATION_RULE,
+  expectationTerms,
+  namesExpectation,
+  testTitle,
+} from './expectation-naming.js';
 import { PRODUCTION_VALUE_RULE } from './production-use.js';
 
 /** Failure classes that point at production behavior (DESIGN.md, RED). */
@@ -21,6 +27,27 @@ export interface RedInput {
   stubbed?: { ids: readonly string[]; names: readonly string[] };
   /** New tests whose failing assertion uses no production value, with the statement (see production-use.ts). */
   unrelated?: Readonly<Record<string, string>>;
+  /**
+   * Existing tests whose body the test patch changed, old → new: each counts like a new test when it fails by an
+   * assertion. `allowed` is tests.allowChangedExpectations; `stated` is the task and the patch's stated reason,
+   * which must name each change (null where nothing is stated, as for a pull request in `ci check`).
+   */
+  changed?: { expectations: readonly ChangedExpectation[]; allowed: boolean; stated: string | null };
+  /** Existing tests the test patch deleted, skipped or weakened, one message each (src/ci/test-diff.ts). */
+  weakened?: readonly string[];
+}
+
+/** `id: old → new`, the changed assertion lines of one test, in one line. */
+export function expectationLine(c: ChangedExpectation): string {
+  const side = (lines: readonly string[]) => (lines.length === 0 ? '(nothing)' : lines.join(' ⏎ '));
+  return `${c.id}: ${side(c.old)} → ${side(c.new)}`;
+}
+
+/** What would name a change, for the refusal: its title, then the terms of its changed lines. */
+function namingHint(c: ChangedExpectation): string {
+  const { names, values } = expectationTerms(c);
+  const terms = [...names, ...values].slice(0, 8).map((t) => `\`${t}\``);
+  return `"${testTitle(c.id)}"${terms.length > 0 ? ` or ${terms.join(', ')}` : ''}`;
 }
 
 /** One line per failure: the message's first line, with expected/actual when the runner gave them. */
@@ -54,8 +81,15 @@ function notFailingIds(tests: ReadonlyArray<{ id: string; state: string }>): str
 
 export function evaluateRed(input: RedInput): RedVerdict {
   const { baseline, report, reportSha, patchedFiles } = input;
-  const base = { reportSha, newTestIds: [] as string[], failures: [] as FailureNote[] };
+  const expectations = input.changed?.expectations ?? [];
+  const base = {
+    reportSha,
+    newTestIds: [] as string[],
+    failures: [] as FailureNote[],
+    ...(expectations.length > 0 ? { changedExpectations: [...expectations] } : {}),
+  };
   const inPatch = new Set(patchedFiles);
+  const changedIds = new Set(expectations.map((c) => c.id));
 
   if (report.timedOut) {
     return {
@@ -97,10 +131,27 @@ export function evaluateRed(input: RedInput): RedVerdict {
       message: `fails for the wrong reason: ${failures.map((f) => `${f.id}: ${f.class}: ${f.message}`).join('; ')}`,
     };
   }
+  const weakened = input.weakened ?? [];
+  if (weakened.length > 0) {
+    return {
+      ...base,
+      ok: false,
+      reason: 'broke_existing',
+      message: `the test patch deletes, skips or weakens existing tests: ${weakened.join('; ')}; existing tests must keep their status and their assertions: add new tests instead`,
+    };
+  }
+  if (expectations.length > 0 && input.changed?.allowed === false) {
+    return {
+      ...base,
+      ok: false,
+      reason: 'expectations_locked',
+      message: `the test patch changes existing tests (${expectations.map(expectationLine).join('; ')}), and tests.allowChangedExpectations is false in agentctl.config.json, so existing tests may not change: add new tests instead and leave the existing ones as they are; if the task really reverses what an existing test asserts, a maintainer can set tests.allowChangedExpectations to true`,
+    };
+  }
   const previous = new Set(baseline.testIds);
   const failingBefore = new Set(baseline.failing);
   const broke = report.tests.filter(
-    (t) => previous.has(t.id) && !failingBefore.has(t.id) && t.state === 'failed',
+    (t) => previous.has(t.id) && !failingBefore.has(t.id) && !changedIds.has(t.id) && t.state === 'failed',
   );
   if (broke.length > 0) {
     return {
@@ -108,10 +159,13 @@ export function evaluateRed(input: RedInput): RedVerdict {
       failures: broke.map((t) => note(t.id, t.failure?.class ?? 'unknown', t.failure?.message ?? '')),
       ok: false,
       reason: 'broke_existing',
-      message: `the test patch changes the status of existing tests: ${broke.map((t) => t.id).join(', ')}; add new tests instead`,
+      message: `the test patch changes the status of existing tests: ${broke.map((t) => t.id).join(', ')}, which it does not change; existing tests must keep their status: add new tests instead, or, when the task reverses what one of them asserts, change that test's expectation itself (${CHANGED_EXPECTATION_RULE})`,
     };
   }
-  const fresh = report.tests.filter((t) => inPatch.has(t.file) && !previous.has(t.id));
+  // A changed existing test is a candidate like a new one; the rules below hold it to an assertion failure.
+  const fresh = report.tests.filter(
+    (t) => inPatch.has(t.file) && (!previous.has(t.id) || changedIds.has(t.id)),
+  );
   const newTestIds = fresh.map((t) => t.id);
   if (fresh.length === 0) {
     return {
@@ -128,7 +182,7 @@ export function evaluateRed(input: RedInput): RedVerdict {
       newTestIds,
       ok: false,
       reason: 'passes',
-      message: `does not constrain behavior: ${notFailing.map((t) => `${t.id} ${t.state === 'passed' ? 'passes' : `is ${t.state}`}`).join('; ')} on unchanged production code`,
+      message: `does not constrain behavior: ${notFailing.map((t) => `${t.id}${changedIds.has(t.id) ? ' (an existing test whose expectation the patch changes)' : ''} ${t.state === 'passed' ? 'passes' : `is ${t.state}`}`).join('; ')} on unchanged production code${notFailing.some((t) => changedIds.has(t.id)) ? `; ${CHANGED_EXPECTATION_RULE}` : ''}`,
     };
   }
   const stubbed = new Set(input.stubbed?.ids ?? []);
@@ -153,7 +207,9 @@ export function evaluateRed(input: RedInput): RedVerdict {
     ),
   );
   const wrong = failures.filter(
-    (f) => !RIGHT_REASONS.includes(f.class) || (stubbed.has(f.id) && f.class !== 'assertion'),
+    (f) =>
+      !RIGHT_REASONS.includes(f.class) ||
+      ((stubbed.has(f.id) || changedIds.has(f.id)) && f.class !== 'assertion'),
   );
   if (wrong.length > 0) {
     return {
@@ -162,7 +218,7 @@ export function evaluateRed(input: RedInput): RedVerdict {
       failures,
       ok: false,
       reason: 'wrong_reason',
-      message: `fails for the wrong reason: ${wrong.map((f) => `${f.id}: ${f.class}: ${f.message}`).join('; ')}`,
+      message: `fails for the wrong reason: ${wrong.map((f) => `${f.id}: ${f.class}: ${f.message}`).join('; ')}${wrong.some((f) => changedIds.has(f.id)) ? `; ${CHANGED_EXPECTATION_RULE}` : ''}`,
     };
   }
   const unrelated = failures.filter((f) => input.unrelated?.[f.id] !== undefined);
@@ -187,12 +243,28 @@ export function evaluateRed(input: RedInput): RedVerdict {
       message: `holds no assertion: ${empty.join(', ')}`,
     };
   }
+  const stated = input.changed?.stated ?? null;
+  const unnamed = stated === null ? [] : expectations.filter((c) => !namesExpectation(stated, c));
+  if (unnamed.length > 0) {
+    return {
+      ...base,
+      newTestIds,
+      failures,
+      ok: false,
+      reason: 'expectation_unnamed',
+      message: `the test patch changes existing tests, but neither the task nor propose_test's changedExpectations names the behaviour reversed: ${unnamed.map((c) => `${expectationLine(c)} (name ${namingHint(c)})`).join('; ')}; ${CHANGED_EXPECTATION_RULE}`,
+    };
+  }
+  const reversed =
+    expectations.length > 0
+      ? `; changes the expectation of ${expectations.map(expectationLine).join('; ')}`
+      : '';
   return {
     ...base,
     newTestIds,
     failures,
     ok: true,
     reason: 'red',
-    message: `RED: ${failures.map((f) => `${f.id} fails by ${f.class}: ${f.message}`).join('; ')}`,
+    message: `RED: ${failures.map((f) => `${f.id} fails by ${f.class}: ${f.message}`).join('; ')}${reversed}`,
   };
 }

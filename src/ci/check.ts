@@ -12,6 +12,7 @@ import { buildVerdict } from './checks.js';
 import { changedFiles, mergeBase, resolveCommit, type ChangedFile } from './git-changes.js';
 import { redOnBase, redTestFiles, type BaseJudgement } from './red-on-base.js';
 import { declaredCounts } from './red-judge.js';
+import { changedExpectations } from './changed-expectations.js';
 import { checkoutPaths, closeScratch, openScratch, runIn, type Scratch } from './scratch.js';
 import { dataConsumers, declaredTests, diffTests, type TestDiff } from './test-diff.js';
 import type { CiVerdict } from './verdict.js';
@@ -116,6 +117,10 @@ async function runSides(input: SideInput): Promise<SuiteRuns> {
     const baseErrors = onBase.then((run) => run.report.collectionErrors);
     baseErrors.catch(() => undefined);
     const red = {
+      expectations: {
+        changes: changedExpectations(diff, testFiles),
+        allowed: config.tests.allowChangedExpectations,
+      },
       baseErrors,
       scratch,
       config,

@@ -26,6 +26,8 @@ const REASON_RULES: Record<RedVerdict['reason'], RuleId> = {
   no_new_tests: 'test_not_collected',
   no_assertions: 'test_no_assertions',
   broke_existing: 'test_wrong_reason',
+  expectation_unnamed: 'test_wrong_reason',
+  expectations_locked: 'expectation_changed',
   run_failed: 'test_wrong_reason',
 };
 
@@ -74,14 +76,18 @@ function evidenceCheck(input: VerdictInput): {
       evidence: [],
     };
   const headState = new Map(input.runs.headFull.report.tests.map((t) => [t.id, t.state]));
-  const evidence: TestEvidence[] = input.runs.judged.map((j) => ({
-    id: j.id,
-    file: j.file,
-    counts: j.verdict.ok && headState.get(j.id) === 'passed',
-    onBase: j.verdict.ok ? j.verdict.message.replace(/^RED: /, '') : j.verdict.message,
-    onHead: headState.get(j.id) ?? 'not run',
-    stubbed: j.stubbed,
-  }));
+  const evidence: TestEvidence[] = input.runs.judged.map((j) => {
+    const change = j.verdict.changedExpectations?.find((c) => c.id === j.id);
+    return {
+      id: j.id,
+      file: j.file,
+      counts: j.verdict.ok && headState.get(j.id) === 'passed',
+      onBase: j.verdict.ok ? j.verdict.message.replace(/^RED: /, '') : j.verdict.message,
+      onHead: headState.get(j.id) ?? 'not run',
+      stubbed: j.stubbed,
+      ...(change === undefined ? {} : { changedExpectation: { old: change.old, new: change.new } }),
+    };
+  });
   const counted = evidence.filter((e) => e.counts);
   if (counted.length > 0)
     return {
@@ -134,6 +140,16 @@ function evidenceCheck(input: VerdictInput): {
 
 function integrityCheck(input: VerdictInput): { check: CheckResult; findings: Finding[]; notes: string[] } {
   const findings = [...input.diff.integrity];
+  // A rewritten expectation is an integrity matter when the base's config forbids it, whatever else counts.
+  for (const j of input.runs?.judged ?? [])
+    if (j.verdict.reason === 'expectations_locked')
+      findings.push({
+        check: 'integrity',
+        rule: 'expectation_changed',
+        file: j.file,
+        testId: j.id,
+        message: j.verdict.message,
+      });
   if (input.runs !== null) {
     const headIds = new Set(input.runs.headFull.report.tests.map((t) => t.id));
     const baseIds = input.runs.baseFull.report.tests.map((t) => t.id);

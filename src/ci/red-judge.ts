@@ -1,6 +1,6 @@
 import type { MissingSymbol } from '../../gates/missing-symbol.js';
 import { evaluateRed } from '../../gates/red-gate.js';
-import type { BaselineError, RedVerdict } from '../core/evidence.js';
+import type { BaselineError, ChangedExpectation, RedVerdict } from '../core/evidence.js';
 import type { TestReport } from '../core/report.js';
 import type { DeclaredTest } from './test-diff.js';
 
@@ -43,7 +43,8 @@ export function declaredCounts(head: ReadonlyMap<string, DeclaredTest>): Declare
  * the right reason": every other test counts as pre-existing with the state it has, so only `id` is new.
  * A test that needed stubs must then fail by assertion: a stub that returns undefined proves nothing else.
  * `baseErrors` are the errors outside tests that base's full suite run had; `unrelated` the failures that use
- * no production value (gates/production-use.ts).
+ * no production value (gates/production-use.ts). `changed` is set when `id` is an existing test the change
+ * rewrote: it then counts only when it fails by an assertion (a pull request states no reason, so no naming rule).
  */
 export function judgeOnBase(
   report: TestReport,
@@ -53,6 +54,7 @@ export function judgeOnBase(
   stubbed: readonly MissingSymbol[],
   baseErrors: readonly BaselineError[] = [],
   unrelated: Readonly<Record<string, string>> = {},
+  changed?: { change: ChangedExpectation; allowed: boolean },
 ): RedVerdict {
   const others = report.tests.filter((t) => t.id !== id);
   const verdict = evaluateRed({
@@ -70,6 +72,9 @@ export function judgeOnBase(
     patchedFiles: [file],
     assertions: { [id]: counts.of(id) },
     unrelated,
+    ...(changed === undefined
+      ? {}
+      : { changed: { expectations: [changed.change], allowed: changed.allowed, stated: null } }),
   });
   if (verdict.reason === 'no_new_tests')
     return { ...verdict, message: `${id} was not collected when run on the base production code` };

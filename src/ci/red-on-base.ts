@@ -5,7 +5,7 @@ import {
   symbolFailures,
 } from '../../gates/missing-symbol.js';
 import { unrelatedFailures } from '../../gates/production-use.js';
-import type { RedVerdict } from '../core/evidence.js';
+import type { ChangedExpectation, RedVerdict } from '../core/evidence.js';
 import type { CollectionError, TestReport } from '../core/report.js';
 import type { Config } from '../policy/config-schema.js';
 import type { ChangedFile } from './git-changes.js';
@@ -34,6 +34,8 @@ export interface RedOnBaseInput {
   baseIds: Promise<ReadonlySet<string>>;
   /** Errors outside tests in base's full suite run: the environment's, held aside when judging. */
   baseErrors?: Promise<readonly CollectionError[]>;
+  /** Existing tests the pull request rewrote, old → new, and whether the base's config allows that. */
+  expectations?: { changes: readonly ChangedExpectation[]; allowed: boolean };
   progress: (message: string) => void;
 }
 
@@ -118,7 +120,10 @@ export async function redOnBase(input: RedOnBaseInput, counts: DeclaredCounts): 
       second === null ? [] : symbols.filter((s) => s.explains.some((e) => e === id || e === `file:${file}`));
     const report = used.length > 0 ? second! : first.report;
     const unrelated = unrelatedFailures(report, (t) => t === id, tests, isTestFile);
-    const verdict = judgeOnBase(report, id, file, counts, used, baseErrors, unrelated);
+    const change = input.expectations?.changes.find((c) => c.id === id);
+    const changed =
+      change === undefined ? undefined : { change, allowed: input.expectations?.allowed ?? true };
+    const verdict = judgeOnBase(report, id, file, counts, used, baseErrors, unrelated, changed);
     return { id, file, verdict, stubbed: used.map((s) => `${s.module}#${s.name}`) };
   });
 }

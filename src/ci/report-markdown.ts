@@ -16,6 +16,26 @@ function where(f: Finding): string {
   return `\`${f.file}${f.line !== undefined ? `:${f.line}` : ''}\` — `;
 }
 
+/** Existing tests the pull request rewrote, each old → new, as a diff block per test. */
+function changedExpectations(v: CiVerdict): string[] {
+  const changed = v.evidence.filter((e) => e.changedExpectation !== undefined);
+  if (changed.length === 0) return [];
+  const out = ['', '### Changed expectations', ''];
+  for (const e of changed) {
+    const fence = (l: string) => l.replace(/```/g, "'''");
+    out.push(
+      `\`${e.id}\` ${e.counts ? 'fails on base by assertion and passes on head' : 'does not count as evidence'}:`,
+      '',
+      '```diff',
+      ...(e.changedExpectation?.old ?? []).map((l) => `- ${fence(l)}`),
+      ...(e.changedExpectation?.new ?? []).map((l) => `+ ${fence(l)}`),
+      '```',
+      '',
+    );
+  }
+  return out;
+}
+
 /** The check's verdict as GitHub-flavoured Markdown: checks, findings, new tests, changed files. */
 export function renderMarkdown(v: CiVerdict): string {
   const out: string[] = [];
@@ -47,6 +67,7 @@ export function renderMarkdown(v: CiVerdict): string {
       );
     }
   }
+  out.push(...changedExpectations(v));
   if (v.changes.length > 0) {
     out.push(
       '',

@@ -14,6 +14,8 @@ export interface DeclaredTest extends StaticTest {
   syntax: string;
   /** The same form of its body alone, so a test renamed or moved to another describe is still recognised. */
   body: string;
+  /** The 1-based last line of its declaration, so its source lines can be shown (changed expectations). */
+  endLine: number;
 }
 
 /** A test whose title, enclosing describe or modifier changed while its body stayed the same. */
@@ -75,6 +77,7 @@ export function declaredTests(source: string, file: string): DeclaredTest[] {
       file,
       syntax: call ? nodeSyntax(call) : `line ${test.line}`,
       body: fn === undefined ? `line ${test.line}` : nodeSyntax(fn),
+      endLine: call === undefined ? test.line : sf.getLineAndCharacterOfPosition(call.getEnd()).line + 1,
     };
   });
 }
@@ -95,6 +98,7 @@ function pythonDeclared(tests: StaticTest[], source: string, file: string): Decl
     syntax: pythonTestText(source, test.line),
     // Without its `def` line: the name is the title.
     body: pythonTestText(source, test.line).split('\n').slice(1).join('\n'),
+    endLine: test.line + pythonTestText(source, test.line).split('\n').length - 1,
   }));
 }
 

@@ -14,6 +14,7 @@ export type RuleId =
   | 'test_deleted'
   | 'test_skipped'
   | 'assertions_removed'
+  | 'expectation_changed'
   | 'tests_lost'
   | 'runner_env'
   | 'suite_fails';
@@ -47,6 +48,8 @@ export interface TestEvidence {
   onHead: 'passed' | 'failed' | 'skipped' | 'todo' | 'not run';
   /** `module#name` of symbols stubbed on base so the test could reach its assertions. */
   stubbed: string[];
+  /** For an existing test the pull request rewrote: its changed assertion lines, base → head. */
+  changedExpectation?: { old: string[]; new: string[] };
 }
 
 /** A suite run that proves nothing, with the runner's own last words, for the report and --json. */
@@ -87,6 +90,8 @@ export const RULES: Record<RuleId, string> = {
   test_deleted: 'Tests may not be deleted',
   test_skipped: 'Tests may not become skipped, focused (.only) or todo',
   assertions_removed: 'Tests may not lose assertions',
+  expectation_changed:
+    "Existing tests' expectations may not change while tests.allowChangedExpectations is false",
   tests_lost: 'The set of collected tests may not shrink',
   runner_env:
     "Production code may not read the test runner's environment or globals, or patch assertions or module loading",

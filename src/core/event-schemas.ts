@@ -54,6 +54,7 @@ export const PatchRefSchema = z.strictObject({
   summary: z.string(),
   changedLines: z.number().int().nonnegative(),
   tree: z.string().exactOptional(),
+  reason: z.string().exactOptional(),
 });
 
 export const FailureNoteSchema = z.strictObject({
@@ -61,6 +62,12 @@ export const FailureNoteSchema = z.strictObject({
   class: FailureClass,
   message: z.string(),
   at: z.string().exactOptional(),
+});
+
+export const ChangedExpectationSchema = z.strictObject({
+  id: z.string(),
+  old: z.array(z.string()),
+  new: z.array(z.string()),
 });
 
 export const RedVerdictSchema = z.strictObject({
@@ -72,12 +79,15 @@ export const RedVerdictSchema = z.strictObject({
     'no_new_tests',
     'no_assertions',
     'broke_existing',
+    'expectation_unnamed',
+    'expectations_locked',
     'run_failed',
   ]),
   message: z.string(),
   newTestIds: z.array(z.string()),
   failures: z.array(FailureNoteSchema),
   reportSha: z.string(),
+  changedExpectations: z.array(ChangedExpectationSchema).exactOptional(),
 });
 
 export const LockRecordSchema = z.strictObject({

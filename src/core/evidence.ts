@@ -10,6 +10,8 @@ export interface PatchRef {
   changedLines: number;
   /** The git tree agentctl built with this patch applied: what the gates ran on and what COMMIT commits. */
   tree?: string;
+  /** A test patch's stated reason for changing existing tests (propose_test's `changedExpectations`). */
+  reason?: string;
 }
 
 /** One test failure kept as evidence. */
@@ -21,16 +23,34 @@ export interface FailureNote {
   at?: string;
 }
 
+/** An existing test whose body a test patch changed: its changed assertion lines, base → patch. */
+export interface ChangedExpectation {
+  id: string;
+  old: string[];
+  new: string[];
+}
+
 /** Outcome of the RED gate. */
 export interface RedVerdict {
   ok: boolean;
   /** `red` when ok; otherwise why the test was refused. */
   reason:
-    'red' | 'passes' | 'wrong_reason' | 'no_new_tests' | 'no_assertions' | 'broke_existing' | 'run_failed';
+    | 'red'
+    | 'passes'
+    | 'wrong_reason'
+    | 'no_new_tests'
+    | 'no_assertions'
+    | 'broke_existing'
+    | 'expectation_unnamed'
+    | 'expectations_locked'
+    | 'run_failed';
   message: string;
+  /** The tests that count as RED evidence: new tests and existing tests whose expectation changed. */
   newTestIds: string[];
   failures: FailureNote[];
   reportSha: string;
+  /** Existing tests the test patch changed, old → new; absent when it changed none. */
+  changedExpectations?: ChangedExpectation[];
 }
 
 /** What LOCK froze. */

@@ -47,7 +47,19 @@ function oneBody(value: { edits?: unknown; diff?: unknown }, ctx: z.RefinementCt
   }
 }
 
-export const ProposeTestInput = z.object(PatchBody).superRefine(oneBody);
+export const ProposeTestInput = z
+  .object({
+    ...PatchBody,
+    changedExpectations: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe(
+        "Only when the patch changes an existing test's expectation: why the old expectation was wrong, naming the test's title, or the function or value its changed assertion checks",
+      ),
+  })
+  .superRefine(oneBody);
 export type ProposeTestInput = z.infer<typeof ProposeTestInput>;
 
 export const ProposeFixInput = z.object(PatchBody).superRefine(oneBody);

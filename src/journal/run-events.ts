@@ -6,6 +6,7 @@ import {
   GreenVerdictSchema,
   PhaseSchema,
   RedVerdictSchema,
+  ChangedExpectationSchema,
   RunEventSchema,
 } from '../core/event-schemas.js';
 import { ModelTurn, ToolCall, ToolInputs, type ToolName } from '../core/proposals.js';
@@ -97,6 +98,15 @@ const GateVerdictPayload = z.discriminatedUnion('gate', [
         stubbed: z.strictObject({ ids: z.array(z.string()), names: z.array(z.string()) }).exactOptional(),
         // Failing tests whose failing statement uses nothing production code computed, with that statement.
         unrelated: z.record(z.string(), z.string()).exactOptional(),
+        // Existing tests the patch rewrote (old → new), the switch that allows it and the text that must name it.
+        changed: z
+          .strictObject({
+            expectations: z.array(ChangedExpectationSchema),
+            allowed: z.boolean(),
+            stated: z.string().nullable(),
+          })
+          .exactOptional(),
+        weakened: z.array(z.string()).exactOptional(),
       })
       .exactOptional(),
   }),

@@ -19,7 +19,7 @@ const DESCRIPTIONS: Record<ToolName, string> = {
   read_last_report:
     'Read the last test report the runtime produced. By default a compact summary: counts, errors outside tests, and one line per failing or new test (failure class, message with expected vs actual, first frame in production code). With full: true, the whole normalised report as JSON. Read-only; it comes back inside a <repo-data-ID> block.',
   propose_test:
-    'Propose a new test that fails on the current code because of the bug. Test files only. The runtime applies it from the base commit and runs only the new tests (RED gate); a refused or failing proposal counts as a failed attempt.',
+    'Propose a new test that fails on the current code because of the bug. Test files only. The runtime applies it from the base commit and runs only the new tests (RED gate); a refused or failing proposal counts as a failed attempt. Change an existing test only when the task reverses what it asserts, and then say why in changedExpectations.',
   propose_fix:
     'Propose the production-code change that makes the new test pass. Allowed only after RED; test files are locked. The runtime applies it atomically and runs the new tests, then the whole suite (GREEN gate); a refused or failing proposal counts as a failed attempt.',
   ask_user:

@@ -123,6 +123,17 @@ export const Config = z
       })
       .strict()
       .prefault({}),
+    tests: z
+      .object({
+        allowChangedExpectations: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Whether a test patch may change an existing test's expectation (when the changed test fails on base by an assertion and the task or the stated reason names the behaviour reversed); false: existing tests never change",
+          ),
+      })
+      .strict()
+      .prefault({}),
     repair: z
       .object({ maxAttempts: z.number().int().min(1).max(20).default(3) })
       .strict()

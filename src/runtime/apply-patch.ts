@@ -99,5 +99,11 @@ export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: Run
   const dir = join(ctx.runDir, 'patches');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, `${patch.sha}.diff`), patch.diff);
-  return { type: 'patch_applied', patchKind, patch: { ...patch, tree } };
+  // RED reads a test patch's stated reason for changing existing tests (gates/expectation-naming.ts).
+  const reason = effect.patchKind === 'test' ? effect.input.changedExpectations : undefined;
+  return {
+    type: 'patch_applied',
+    patchKind,
+    patch: { ...patch, tree, ...(reason === undefined ? {} : { reason }) },
+  };
 }

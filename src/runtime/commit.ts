@@ -6,6 +6,20 @@ import { gitDirFor } from './worktree.js';
 
 type CommitEffect = Extract<Effect, { kind: 'commit' }>;
 
+/** Longest value of one `Agentctl-Changed-Expectation` trailer, so a long assertion cannot flood the message. */
+const MAX_TRAILER = 300;
+
+/** One trailer per existing test the test patch rewrote: `<test id>: <old> -> <new>`, on one bounded line. */
+export function expectationTrailers(red: CommitEffect['red']): string[] {
+  const side = (lines: readonly string[]) => (lines.length === 0 ? '(nothing)' : lines.join(' ; '));
+  return (red.changedExpectations ?? []).map((c) => {
+    // eslint-disable-next-line no-control-regex
+    const value = `${c.id}: ${side(c.old)} -> ${side(c.new)}`.replace(/[\u0000-\u001f\u007f]/g, ' ');
+    const bounded = value.length > MAX_TRAILER ? `${value.slice(0, MAX_TRAILER - 1)}…` : value;
+    return `Agentctl-Changed-Expectation: ${bounded}`;
+  });
+}
+
 export function branchFor(runId: string): string {
   return `agentctl/${runId}`;
 }
@@ -29,6 +43,7 @@ export function commitMessage(effect: CommitEffect, ctx: RunContext, opKey: stri
     `Agentctl-Test-Patch: ${effect.testPatch.sha}`,
     `Agentctl-Fix-Patch: ${effect.fixPatch.sha}`,
     `Agentctl-Red: ${effect.red.newTestIds.join(', ')} (report ${effect.red.reportSha})`,
+    ...expectationTrailers(effect.red),
     `Agentctl-Green: report ${effect.green.reportSha}`,
     `Agentctl-Approved-By: ${effect.approvedBy}`,
   ].join('\n');

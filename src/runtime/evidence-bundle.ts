@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ChangedExpectation } from '../core/evidence.js';
 import type { RunState } from '../core/state.js';
 import type { RunContext } from './context.js';
 import { sandboxStatus, type SandboxMode } from '../../sandbox/exec.js';
@@ -9,6 +10,23 @@ function prose(text: string): string[] {
   const [head = '', ...rest] = text.split('\n');
   if (rest.join('').trim() === '') return [head];
   return [head, '', '```text', ...rest.map((l) => l.replace(/```/g, "'''")), '```'];
+}
+
+/** Each existing test the test patch rewrote, its changed assertion lines old → new. */
+function expectationSection(changes: readonly ChangedExpectation[]): string[] {
+  if (changes.length === 0) return [];
+  const out = ['## Changed expectations', ''];
+  for (const c of changes)
+    out.push(
+      `### ${c.id}`,
+      '',
+      '```diff',
+      ...c.old.map((l) => `- ${l.replace(/```/g, "'''")}`),
+      ...c.new.map((l) => `+ ${l.replace(/```/g, "'''")}`),
+      '```',
+      '',
+    );
+  return out;
 }
 
 /**
@@ -39,8 +57,14 @@ export function renderEvidence(state: RunState, ctx: RunContext, isolation?: str
   const test = 'testPatch' in state ? state.testPatch : undefined;
   if (test !== undefined)
     out.push('## The test', '', test.summary, '', '```diff', test.diff.trimEnd(), '```', '');
-  if ('red' in state)
+  out.push(
+    `Changed expectations: ${ctx.config.tests.allowChangedExpectations ? 'allowed' : 'forbidden'} (tests.allowChangedExpectations)`,
+    '',
+  );
+  if ('red' in state) {
     out.push('## RED evidence', '', state.red.message, `report: reports/${state.red.reportSha}.json`, '');
+    out.push(...expectationSection(state.red.changedExpectations ?? []));
+  }
   for (const attempt of state.history) {
     out.push(
       `## Attempt ${attempt.n}: ${attempt.kind} in ${attempt.phase}`,

@@ -80,6 +80,8 @@ export function replayJournal(
         assertions: inputs.assertions,
         ...(inputs.stubbed !== undefined ? { stubbed: inputs.stubbed } : {}),
         ...(inputs.unrelated !== undefined ? { unrelated: inputs.unrelated } : {}),
+        ...(inputs.changed !== undefined ? { changed: inputs.changed } : {}),
+        ...(inputs.weakened !== undefined ? { weakened: inputs.weakened } : {}),
       });
     }
     const inputs = gate.inputs;

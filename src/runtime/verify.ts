@@ -2,7 +2,9 @@ import type { RunEvent } from '../core/events.js';
 import type { LockRecord, PatchRef } from '../core/evidence.js';
 import type { TestReport } from '../core/report.js';
 import { declaredCounts } from '../ci/red-judge.js';
-import { declaredTests, type DeclaredTest } from '../ci/test-diff.js';
+import { changedExpectations } from '../ci/changed-expectations.js';
+import type { ChangedFile } from '../ci/git-changes.js';
+import { declaredTests, diffTests, type DeclaredTest } from '../ci/test-diff.js';
 import { testConfigPart } from '../../gates/lock-scope.js';
 import { evaluateGreen } from '../../gates/green-gate.js';
 import { unrelatedFailures } from '../../gates/production-use.js';
@@ -15,7 +17,7 @@ import type { RunContext, RunDeps } from './context.js';
 import { rerunWithStubs } from './red-stub.js';
 import { withFrames } from './report-summary.js';
 import { describeReport, saveReport } from './reports.js';
-import { gitDirFor, textInTree, treeEntries } from './worktree.js';
+import { baseTree, gitDirFor, textInTree, treeEntries } from './worktree.js';
 
 /** Keeps the most recent report for `read_last_report` and the evidence bundle. */
 export interface ReportMemory {
@@ -118,6 +120,35 @@ async function assertionCounts(
   return Object.fromEntries(ids.map((id) => [id, counts.of(id)]));
 }
 
+/** Test sources agentctl reads declarations from (JS/TS through the TypeScript parser, Python by pytest's rules). */
+const READABLE = /\.(?:[cm]?[jt]sx?|py)$/;
+
+/**
+ * What the test patch did to existing tests, read from source on base and on the patch's tree by the test diff
+ * `ci check` uses: the tests it rewrote (old → new), and the ones it deleted, skipped or weakened.
+ */
+async function existingTestChanges(
+  ctx: RunContext,
+  files: readonly string[],
+  sources: Readonly<Record<string, string>>,
+) {
+  const base = await baseTree(ctx);
+  const changed: ChangedFile[] = [];
+  for (const path of files.filter((f) => READABLE.test(f))) {
+    const before = await textInTree(ctx, base, path);
+    const after = sources[path] ?? null;
+    changed.push({ path, status: before === null ? 'added' : 'modified', before, after });
+  }
+  const diff = diffTests(changed);
+  return {
+    expectations: changedExpectations(diff, changed),
+    // New tests that are skipped are judged by RED itself ("does not constrain behavior").
+    weakened: diff.integrity
+      .filter((f) => f.testId !== undefined && diff.base.has(f.testId))
+      .map((f) => f.message),
+  };
+}
+
 /** RED: run only the patched test files on unchanged production code and judge the failure. */
 export async function verifyRed(
   patch: PatchRef,
@@ -140,13 +171,38 @@ export async function verifyRed(
     const text = await textInTree(ctx, tree, file);
     if (text !== null) sources[file] = text;
   }
+  const existing = await existingTestChanges(ctx, files, sources);
+  const changed = {
+    expectations: existing.expectations,
+    allowed: ctx.config.tests.allowChangedExpectations,
+    // The model's stated reason and the user's task are what may name a reversed behaviour.
+    stated: [ctx.task, patch.reason ?? ''].join('\n'),
+  };
+  const rules = { changed, weakened: existing.weakened };
+  const changedIds = new Set(changed.expectations.map((c) => c.id));
   const known = new Set(baseline.testIds);
   const isTest = (path: string) => deps.classify(path) === 'test';
-  const unrelatedIn = (r: typeof report) => unrelatedFailures(r, (id) => !known.has(id), sources, isTest);
+  // A rewritten existing test is evidence like a new one, so its failing statement is checked the same way.
+  const isCandidate = (id: string) => !known.has(id) || changedIds.has(id);
+  const unrelatedIn = (r: typeof report) => unrelatedFailures(r, isCandidate, sources, isTest);
   let unrelated = unrelatedIn(report);
-  let verdict = evaluateRed({ baseline, report, reportSha: sha, patchedFiles: files, assertions, unrelated });
+  let verdict = evaluateRed({
+    baseline,
+    report,
+    reportSha: sha,
+    patchedFiles: files,
+    assertions,
+    unrelated,
+    ...rules,
+  });
   let judged = report;
-  let inputs: Record<string, unknown> = { reportSha: sha, patchedFiles: files, assertions, unrelated };
+  let inputs: Record<string, unknown> = {
+    reportSha: sha,
+    patchedFiles: files,
+    assertions,
+    unrelated,
+    ...rules,
+  };
   if (!verdict.ok && verdict.reason === 'wrong_reason') {
     // A test of a symbol the fix will add fails by import or TypeError: stub it and judge the test again.
     const stubbed = await rerunWithStubs(report, files, baseline, ctx, tree, (stubTree) =>
@@ -175,8 +231,16 @@ export async function verifyRed(
         assertions,
         stubbed: stubInfo,
         unrelated,
+        ...rules,
       });
-      inputs = { reportSha: stubbed.sha, patchedFiles: files, assertions, stubbed: stubInfo, unrelated };
+      inputs = {
+        reportSha: stubbed.sha,
+        patchedFiles: files,
+        assertions,
+        stubbed: stubInfo,
+        unrelated,
+        ...rules,
+      };
       judged = stubbed.report;
     }
   }

@@ -16,6 +16,22 @@ function message(text: string, details: boolean): ToneLine[] {
   return lines.map((l) => [`    ${l}`, 'dim']);
 }
 
+/** Existing tests whose expectation the test patch changed: old → new, so the reviewer sees what is reversed. */
+function expectationLines(red: ReviewRequest['red']): ToneLine[] {
+  const changes = red.changedExpectations ?? [];
+  if (changes.length === 0) return [];
+  const out: ToneLine[] = [
+    ['', 'plain'],
+    [`Changed expectations (${changes.length} existing test${changes.length === 1 ? '' : 's'})`, 'warn'],
+  ];
+  for (const c of changes) {
+    out.push([`~ ${c.id}`, 'warn']);
+    for (const l of c.old) out.push([`    old: ${l}`, 'del']);
+    for (const l of c.new) out.push([`    new: ${l}`, 'add']);
+  }
+  return out;
+}
+
 /**
  * What the patch earned, as lines: each new test failing before the fix (RED) and passing after it (GREEN);
  * with `details`, full messages, report hashes and both patch hashes.
@@ -34,6 +50,7 @@ export function evidenceLines(request: ReviewRequest, details: boolean): ToneLin
   }
   for (const id of red.newTestIds) out.push([`✓ after (GREEN): ${id} passes`, 'ok']);
   out.push(...message(green.message, details));
+  out.push(...expectationLines(red));
   if (!details) return out;
   const rows: Array<[string, string]> = [
     ['RED verdict', red.message],

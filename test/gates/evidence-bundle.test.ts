@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { RunState } from '../../src/core/state.js';
+import { Config } from '../../src/policy/config-schema.js';
 import type { RunContext } from '../../src/runtime/context.js';
 import { renderEvidence } from '../../src/runtime/evidence-bundle.js';
 import { baseline, cacheError, t } from './gate-fixtures.js';
 
-const ctx = { runId: '20261202-120000-abcdef', task: 'fix add' } as RunContext;
+const ctx = {
+  runId: '20261202-120000-abcdef',
+  task: 'fix add',
+  config: Config.parse({ test: { runner: 'node' } }),
+} as RunContext;
 
 describe('evidence.md', () => {
   it('lists the errors the baseline had outside tests, as the environment’s', () => {
@@ -38,6 +43,43 @@ describe('evidence.md', () => {
     } as unknown as RunState;
     expect(renderEvidence(state, ctx)).toContain(
       '## Attempt 1: red_failed in VERIFY_RED\n\nthe test run proves nothing: mocha wrote no test report; its output ends with:\n\n```text\nError: boom\n```\n',
+    );
+  });
+
+  it('shows the switch, and each changed expectation old → new as a diff', () => {
+    const change = {
+      id: 'test/a.test.js > adds',
+      old: ['assert.equal(add(1, 1), 3);'],
+      new: ['assert.equal(add(1, 1), 2);'],
+    };
+    const state = {
+      phase: 'LOCK',
+      attempts: 0,
+      maxAttempts: 3,
+      baseline: null,
+      history: [],
+      red: {
+        ok: true,
+        reason: 'red',
+        message: 'RED: …',
+        newTestIds: [change.id],
+        failures: [],
+        reportSha: 'r1',
+        changedExpectations: [change],
+      },
+    } as unknown as RunState;
+    const forbidden = {
+      ...ctx,
+      config: Config.parse({ test: { runner: 'node' }, tests: { allowChangedExpectations: false } }),
+    };
+    expect(renderEvidence(state, ctx)).toContain(
+      'Changed expectations: allowed (tests.allowChangedExpectations)',
+    );
+    expect(renderEvidence(state, forbidden)).toContain(
+      'Changed expectations: forbidden (tests.allowChangedExpectations)',
+    );
+    expect(renderEvidence(state, ctx)).toContain(
+      '## Changed expectations\n\n### test/a.test.js > adds\n\n```diff\n- assert.equal(add(1, 1), 3);\n+ assert.equal(add(1, 1), 2);\n```\n',
     );
   });
 });

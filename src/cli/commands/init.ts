@@ -105,6 +105,8 @@ export async function initCommand(
     );
   const input: ConfigInput = {
     test: detected.test,
+    // Written out although it is the default: whether existing tests may change is a policy a reader should see.
+    tests: { allowChangedExpectations: true },
     repair: { maxAttempts: 3 },
     sandbox: { mode: 'auto' },
     approval: { mode: 'prompt' },
