@@ -1,11 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { describeEntry } from '../cli/commands/runs.js';
+import { JournalEntry } from '../journal/entry.js';
+import { runEntries } from '../journal/run-entries.js';
 import { newRunId } from '../journal/run-store.js';
 import { packageFile } from '../paths.js';
 
 /** The fields of a `--json` journal line the server reports as progress. */
-const EventLine = z.looseObject({ seq: z.number(), type: z.string(), phase: z.string() });
+const EventLine = z.looseObject({
+  seq: z.number(),
+  time: z.string(),
+  type: z.string(),
+  phase: z.string(),
+  payload: z.unknown(),
+});
+export type EventLine = z.infer<typeof EventLine>;
 
 /** The `{"type":"result"}` line `agentctl fix --json` ends with. */
 const ResultLine = z.looseObject({ type: z.literal('result'), runId: z.string(), exitCode: z.number() });
@@ -37,11 +47,24 @@ export interface SpawnFixOptions {
   /** The run id to pin, so the caller knows it before the run starts. */
   runId?: string;
   /** Called with each journal event the run makes durable. */
-  onEvent?: (event: z.infer<typeof EventLine>) => void;
+  onEvent?: (event: EventLine) => void;
 }
 
 /** Most stderr kept for the error message of a run that failed to start. */
 const STDERR_TAIL = 4000;
+
+/** One line for a journal event, as `runs show` words it (its type and phase when its payload is not inline). */
+export function describeEvent(line: EventLine): string {
+  const entry = JournalEntry.safeParse(line);
+  if (entry.success && entry.data.blobs === undefined) {
+    try {
+      return `${line.phase}: ${describeEntry(runEntries([entry.data])[0]!)}`;
+    } catch {
+      // A payload that does not fit its schema is reported by type; the journal itself is checked when read.
+    }
+  }
+  return `${line.phase}: ${line.type}`;
+}
 
 /** A fresh run id for a child run (never the server's own AGENTCTL_RUN_ID: every child needs its own). */
 export function childRunId(): string {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { AgentctlError, ExitCode } from '../errors.js';
 import { journalPath, runDir } from '../journal/run-store.js';
 import { progressReporter, type ServerContext, type ToolExtra } from './call-context.js';
-import { spawnFix, childRunId, type ChildExit, type ChildRun } from './child-run.js';
+import { childRunId, describeEvent, spawnFix, type ChildExit, type ChildRun } from './child-run.js';
 import { patchCassette, writeCassette, type PatchProposals } from './patch-cassette.js';
 import { runView } from './run-view.js';
 import type {
@@ -56,7 +56,7 @@ async function patchRun(ctx: ServerContext, task: string, proposals: PatchPropos
     env: ctx.env,
     runId,
     args: ['--yes', '--max-attempts', '1', '--model', `scripted:${cassette}`, '--', task],
-    onEvent: (e) => progress(`${e.phase}: ${e.type}`),
+    onEvent: (e) => progress(describeEvent(e)),
   });
   track(ctx, child, extra);
   ctx.log(`run ${runId} started (${task})`);
