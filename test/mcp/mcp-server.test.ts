@@ -22,6 +22,11 @@ function inheritedEnv(): Record<string, string> {
   return env;
 }
 
+/** The text a host's model reads from a result. */
+function textOf(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+}
+
 const LONG = { timeout: 240_000, resetTimeoutOnProgress: true };
 
 describe('agentctl mcp over stdio, driven by the SDK client', () => {
@@ -161,10 +166,13 @@ describe('agentctl mcp over stdio, driven by the SDK client', () => {
   it('answers a bad request with an error result and keeps serving', async () => {
     const unknown = await call('get_run', { runId: 'no-such-run' });
     expect(unknown.isError).toBe(true);
-    expect(JSON.stringify(unknown.content)).toMatch(/no run "no-such-run"/);
+    expect(textOf(unknown)).toMatch(/no run "no-such-run"/);
     const badModel = await call('start_fix', { task: 'anything', model: 'nosuch:model' });
     expect(badModel.isError).toBe(true);
-    expect(JSON.stringify(badModel.content)).toMatch(/did not start/);
+    expect(textOf(badModel)).toMatch(/did not start/);
+    const badRef = await call('ci_check', { base: 'no-such-ref' });
+    expect(badRef.isError).toBe(true);
+    expect(textOf(badRef)).toMatch(/no-such-ref/);
     const { tools } = await client.listTools();
     expect(tools.length).toBe(6);
     expect(transportErrors).toEqual([]);
