@@ -1,9 +1,10 @@
 import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.js';
+import { BIN, agentctl, resultLine } from '../helpers/cli.js';
 import { cassettePath, fixtureRepo, gitOut } from '../helpers/fixture-repo.js';
 
 /** The proposals a shipped cassette makes, by tool, in order: the patches a host would hand over. */
@@ -176,5 +177,43 @@ describe('agentctl mcp over stdio, driven by the SDK client', () => {
     const { tools } = await client.listTools();
     expect(tools.length).toBe(6);
     expect(transportErrors).toEqual([]);
+  });
+});
+
+describe('agentctl mcp closing', () => {
+  it('interrupts the runs it started when the host closes it, and resume finishes them', async () => {
+    const repo = await fixtureRepo('calc-node');
+    const client = new Client({ name: 'agentctl-test', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [BIN, 'mcp'],
+        cwd: repo,
+        env: inheritedEnv(),
+      }),
+    );
+    const started = (await client.callTool({
+      name: 'start_fix',
+      arguments: {
+        task: 'average() of an empty list should return 0, not NaN',
+        model: `scripted:${cassettePath('calc-node', 'happy-path')}`,
+      },
+    })) as CallToolResult;
+    const { runId } = started.structuredContent as { runId: string };
+    await client.close();
+    // The run stops at a checkpoint once its process has handled the interrupt; wait for that line.
+    const journal = join(repo, '.agentctl', 'runs', runId, 'journal.jsonl');
+    const deadline = Date.now() + 60_000;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = (await readFile(journal, 'utf8')).trim().split('\n').at(-1) ?? '';
+      if (/"type":"(checkpoint|run_finished)"/.test(last)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(last).toMatch(/"type":"checkpoint"/);
+    expect(last).toMatch(/"reason":"interrupted"/);
+    const resumed = await agentctl(['resume', runId, '--yes', '--json'], repo);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(resultLine(resumed.stdout).branch).toBe(`agentctl/${runId}`);
   });
 });
