@@ -190,6 +190,7 @@ describe('agentctl mcp closing', () => {
         args: [BIN, 'mcp'],
         cwd: repo,
         env: inheritedEnv(),
+        stderr: 'ignore',
       }),
     );
     const started = (await client.callTool({
