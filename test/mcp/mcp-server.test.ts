@@ -30,7 +30,7 @@ function textOf(result: CallToolResult): string {
 
 const LONG = { timeout: 240_000, resetTimeoutOnProgress: true };
 
-describe('agentctl mcp over stdio, driven by the SDK client', () => {
+describe('agentctl mcp over stdio, driven by the SDK client', { timeout: 300_000 }, () => {
   let repo: string;
   let client: Client;
   let stderr = '';
@@ -138,6 +138,20 @@ describe('agentctl mcp over stdio, driven by the SDK client', () => {
     expect(await gitOut(repo, ['status', '--porcelain'])).toBe('');
   });
 
+  it('ci_check gives the verdict agentctl ci check --json gives, for the branch gated_apply made', async () => {
+    const branch = (
+      await gitOut(repo, ['branch', '--list', 'agentctl/*', '--format=%(refname:short)'])
+    ).split('\n')[0]!;
+    const result = await call('ci_check', { base: 'HEAD', head: branch });
+    expect(result.isError, textOf(result) + stderr).toBeFalsy();
+    const verdict = result.structuredContent as { ok: boolean; evidence: Array<{ counts: boolean }> };
+    expect(verdict.ok).toBe(true);
+    expect(verdict.evidence.map((e) => e.counts)).toEqual([true]);
+    const cli = await agentctl(['ci', 'check', '--base', 'HEAD', '--head', branch, '--json'], repo);
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    expect(verdict).toEqual(JSON.parse(cli.stdout));
+  });
+
   it('start_fix answers with a run id at once, and get_run follows it to DONE', async () => {
     const cassette = cassettePath('calc-node', 'happy-path');
     const started = await call('start_fix', {
@@ -180,7 +194,7 @@ describe('agentctl mcp over stdio, driven by the SDK client', () => {
   });
 });
 
-describe('agentctl mcp closing', () => {
+describe('agentctl mcp closing', { timeout: 300_000 }, () => {
   it('interrupts the runs it started when the host closes it, and resume finishes them', async () => {
     const repo = await fixtureRepo('calc-node');
     const client = new Client({ name: 'agentctl-test', version: '1.0.0' });
