@@ -78,7 +78,9 @@ const TOOLS: { [N in McpToolName]: ToolSpec<z.ZodObject, z.ZodObject> } = {
     headline: (o) =>
       o.committed
         ? `committed ${o.commit ?? ''} on ${o.branch ?? ''} (run ${o.runId})`
-        : `not committed: ${o.phase}: ${o.reason ?? 'see the verdicts'} (run ${o.runId})`,
+        : o.phase === 'REVIEW'
+          ? `GREEN, but larger than approval.maxAutoApproveLines: review it with agentctl resume ${o.runId}`
+          : `not committed: ${o.phase}: ${o.reason ?? 'see the verdicts'} (run ${o.runId})`,
   }),
   start_fix: spec({
     title: 'Start a fix',
