@@ -8,6 +8,7 @@ import { packageFile } from '../paths.js';
 import type { QueryOptions } from './commands/runs.js';
 import { registerCiCheck } from './commands/ci-check.js';
 import { registerCiFix } from './commands/ci-fix.js';
+import { registerMcp } from './commands/mcp.js';
 import { ALL_ENV, HELP_WIDTH, RUN_ENV, teach } from './help.js';
 import { allowInteractiveRendering, processIO, type CliIO } from './io.js';
 
@@ -334,6 +335,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
   });
   registerCiCheck(ci, io, result);
   registerCiFix(ci, io, result);
+  registerMcp(program, io, result);
 
   return program;
 }
