@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CiVerdict } from '../ci/verdict.js';
+import { RULES, type CiVerdict, type RuleId } from '../ci/verdict.js';
 import { GreenVerdictSchema, RedVerdictSchema } from '../core/event-schemas.js';
 import { PHASES } from '../core/phases.js';
 import { ProposeFixInput, ProposeTestInput } from '../core/proposals.js';
@@ -143,24 +143,11 @@ export const CiVerdictOutput = z.object({
   findings: z.array(
     z.object({
       check: CheckId,
-      rule: z.enum([
-        'no_test_evidence',
-        'test_wrong_reason',
-        'test_passes_on_base',
-        'test_no_assertions',
-        'test_not_collected',
-        'test_fails_on_head',
-        'test_deleted',
-        'test_skipped',
-        'assertions_removed',
-        'tests_lost',
-        'runner_env',
-        'suite_fails',
-      ]),
+      rule: z.enum(Object.keys(RULES) as [RuleId, ...RuleId[]]),
       message: z.string(),
-      file: z.string().optional(),
-      line: z.number().optional(),
-      testId: z.string().optional(),
+      file: z.string().exactOptional(),
+      line: z.number().exactOptional(),
+      testId: z.string().exactOptional(),
     }),
   ),
   evidence: z.array(
@@ -171,13 +158,14 @@ export const CiVerdictOutput = z.object({
       onBase: z.string(),
       onHead: z.enum(['passed', 'failed', 'skipped', 'todo', 'not run']),
       stubbed: z.array(z.string()),
+      changedExpectation: z.object({ old: z.array(z.string()), new: z.array(z.string()) }).exactOptional(),
     }),
   ),
-  sandboxed: z.boolean().nullable().optional(),
+  sandboxed: z.boolean().nullable().exactOptional(),
   notes: z.array(z.string()),
   runnerOutput: z
     .array(z.object({ side: z.enum(['base', 'head']), message: z.string(), outputTail: z.string() }))
-    .optional(),
+    .exactOptional(),
 });
 
 // The schema and the type must describe the same verdict: each is assignable to the other, or this fails to compile.

@@ -154,7 +154,7 @@ const TOOLS: { [N in McpToolName]: ToolSpec<z.ZodObject, z.ZodObject> } = {
 function spec<I extends z.ZodObject, O extends z.ZodObject>(
   s: ToolSpec<I, O>,
 ): ToolSpec<z.ZodObject, z.ZodObject> {
-  return s as unknown as ToolSpec<z.ZodObject, z.ZodObject>;
+  return s;
 }
 
 /** An expected failure (unknown run, bad ref, no config) or a bug, as a tool result the host's model can read. */
