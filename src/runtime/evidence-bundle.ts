@@ -39,6 +39,19 @@ export function renderEvidence(state: RunState, ctx: RunContext, isolation?: str
   const test = 'testPatch' in state ? state.testPatch : undefined;
   if (test !== undefined)
     out.push('## The test', '', test.summary, '', '```diff', test.diff.trimEnd(), '```', '');
+  if ('change' in state)
+    out.push(
+      '## Non-behavioral change (no RED required)',
+      '',
+      state.changePatch.summary,
+      '',
+      ...state.change.files.map((f) => `- ${f.path}: ${f.reason}`),
+      '',
+      '```diff',
+      state.changePatch.diff.trimEnd(),
+      '```',
+      '',
+    );
   if ('red' in state)
     out.push('## RED evidence', '', state.red.message, `report: reports/${state.red.reportSha}.json`, '');
   for (const attempt of state.history) {

@@ -21,6 +21,7 @@ function message(text: string, details: boolean): ToneLine[] {
  * with `details`, full messages, report hashes and both patch hashes.
  */
 export function evidenceLines(request: ReviewRequest, details: boolean): ToneLine[] {
+  if ('change' in request) return changeEvidenceLines(request, details);
   const { red, green, patch, testPatch } = request;
   const failures =
     red.failures.length > 0
@@ -48,6 +49,26 @@ export function evidenceLines(request: ReviewRequest, details: boolean): ToneLin
     rows.push(['failing before the run', green.preexistingFailures.join(', ')]);
   if (green.reverted.length > 0) rows.push(['locked files reverted', green.reverted.join(', ')]);
   out.push(['', 'plain'], ['Details', 'bold']);
+  for (const [k, v] of rows) out.push([`${k}: ${v}`, 'plain']);
+  return out;
+}
+
+/** A non-behavioral change earned no RED: each file's judgement, then the full suite staying GREEN. */
+function changeEvidenceLines(
+  request: Extract<ReviewRequest, { change: unknown }>,
+  details: boolean,
+): ToneLine[] {
+  const { change, green, patch } = request;
+  const out: ToneLine[] = [['Evidence (non-behavioral change: no RED required)', 'bold']];
+  for (const f of change.files) out.push([`✓ ${f.path}: ${f.reason}`, 'ok']);
+  out.push(...message(green.message, details));
+  if (!details) return out;
+  out.push(['', 'plain'], ['Details', 'bold']);
+  const rows: Array<[string, string]> = [
+    ['GREEN report', green.reportSha],
+    ['change patch', `${patch.sha} (${patch.changedLines} changed lines)`],
+    ['change summary', patch.summary],
+  ];
   for (const [k, v] of rows) out.push([`${k}: ${v}`, 'plain']);
   return out;
 }
