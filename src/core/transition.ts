@@ -211,11 +211,13 @@ export function transition(prev: RunState, event: RunEvent): Transition {
     }
     case 'COMMIT':
       if (event.type !== 'committed') return unexpected(state, event);
-      return finish({
-        ...state,
-        phase: 'DONE',
-        commit: { sha: event.sha, branch: event.branch },
-      } as StateOf<'DONE'>);
+      {
+        const commit = { sha: event.sha, branch: event.branch };
+        // Either path keeps its own evidence into DONE.
+        return finish(
+          'changePatch' in state ? { ...state, phase: 'DONE', commit } : { ...state, phase: 'DONE', commit },
+        );
+      }
     default: {
       // Terminal phases returned above; the compiler proves every other phase is handled.
       const never: never = state;
