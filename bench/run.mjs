@@ -6,10 +6,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { measurePromptCache } from './prompt-cache.mjs';
+
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = (p) => import(join(root, 'dist', p));
 const bin = join(root, 'bin', 'agentctl.js');
 const rows = [];
+/** Longer results, each a Markdown section after the table. */
+const sections = [];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(1)} ms`;
 const row = (name, value, baseline, note) => {
@@ -316,10 +320,26 @@ async function replFirstFrame() {
   }
 }
 
+async function promptCache() {
+  console.error('prompt cache over a 3-phase run (loopback Messages API)');
+  const { rows: found, section } = await measurePromptCache(root, dist);
+  for (const r of found) {
+    rows.push(r);
+    console.error(`  ${r.name}: ${r.value}`);
+  }
+  sections.push(section);
+  // Its own file too, so running this step alone leaves its numbers in bench/results.
+  await mkdir(join(root, 'bench', 'results'), { recursive: true });
+  await writeFile(
+    join(root, 'bench', 'results', 'prompt-cache.md'),
+    `# agentctl prompt cache\n\nMeasured ${new Date().toISOString()}, Node ${process.version}.\n\n${section}`,
+  );
+}
+
 const started = performance.now();
 // A step whose runs failed prints no figure: its row says why, and the bench exits 1.
 let failed = 0;
-const STEPS = [cliStart, gatedCycle, targetedVsFull, worktreeSetup, journal, replFirstFrame];
+const STEPS = [cliStart, gatedCycle, targetedVsFull, worktreeSetup, journal, replFirstFrame, promptCache];
 // `npm run bench -- journal targetedVsFull` runs only the steps named; only a full run updates latest.md.
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !STEPS.some((s) => s.name === name));
@@ -349,7 +369,8 @@ const table = [
   '|---|---|---|---|---|',
   ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.note ?? ''} |`),
 ].join('\n');
-const md = `${header}${table}\n\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(0)} s.\n`;
+const extra = sections.map((s) => `\n${s}`).join('');
+const md = `${header}${table}\n${extra}\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(0)} s.\n`;
 if (only.length === 0) {
   await mkdir(join(root, 'bench', 'results'), { recursive: true });
   await writeFile(join(root, 'bench', 'results', 'latest.md'), md);

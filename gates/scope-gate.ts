@@ -5,10 +5,10 @@ export type ScopeVerdict =
 
 /**
  * SCOPE, the part that depends on the phase: a test proposal touches test files only, a fix touches
- * production code only. (Allow/deny globs and path safety are the path guard's job.)
+ * production code only, and so does a non-behavioral change (tests stay locked). (Allow/deny globs and path safety are the path guard's job.)
  */
 export function checkScope(
-  patchKind: 'test' | 'fix',
+  patchKind: 'test' | 'fix' | 'change',
   paths: readonly string[],
   kindOf: (path: string) => PathKind,
 ): ScopeVerdict {
@@ -20,6 +20,14 @@ export function checkScope(
         path,
         rule: 'wrong_kind',
         message: `${path} is ${kind === 'production' ? 'production code' : 'test configuration'}; a test proposal may only touch test files`,
+      };
+    }
+    if (patchKind === 'change' && kind !== 'production') {
+      return {
+        ok: false,
+        path,
+        rule: 'locked',
+        message: `${path} is a ${kind === 'test' ? 'test file' : 'test configuration file'}; tests stay locked in a non-behavioral change`,
       };
     }
     if (patchKind === 'fix' && kind !== 'production') {

@@ -12,6 +12,7 @@ const EFFECT_LABEL: Record<Effect['kind'], string> = {
   verify_red: 'running the new tests on unchanged production code (RED gate)',
   lock_tests: 'locking tests and test configuration by hash',
   verify_green: 'running the new tests, then the full suite (GREEN gate)',
+  verify_change: 'judging the non-behavioral change, then running the full suite',
   request_review: 'waiting for review of the GREEN patch',
   ask_user: 'the model asks the user a question',
   commit: 'committing on the run branch',

@@ -4,6 +4,7 @@ import type { Effect, RunEvent } from './events.js';
 import type {
   BaselineError,
   BaselineSummary,
+  ChangeVerdict,
   FailureNote,
   GreenVerdict,
   LockRecord,
@@ -11,7 +12,7 @@ import type {
   RedVerdict,
 } from './evidence.js';
 import { PHASES, TERMINAL_PHASES } from './phases.js';
-import { ModelTurn, ProposeFixInput, ProposeTestInput } from './proposals.js';
+import { ModelTurn, ProposeChangeInput, ProposeFixInput, ProposeTestInput } from './proposals.js';
 import { FailureClass } from './report.js';
 
 // Strict objects throughout: a field the types do not know is refused, never dropped, so what a reader folds is
@@ -115,6 +116,13 @@ export const GreenVerdictSchema = z.strictObject({
   preexistingFailures: z.array(z.string()),
 });
 
+export const ChangeVerdictSchema = z.strictObject({
+  ok: z.boolean(),
+  reason: z.enum(['non_behavioral', 'behavior_change', 'tests_locked']),
+  message: z.string(),
+  files: z.array(z.strictObject({ path: z.string(), reason: z.string() })),
+});
+
 export const BaselineErrorSchema = z.strictObject({
   file: z.string(),
   class: FailureClass,
@@ -130,7 +138,7 @@ export const BaselineSummarySchema = z.strictObject({
   errors: z.array(BaselineErrorSchema).exactOptional(),
 });
 
-const PatchKind = z.enum(['test', 'fix']);
+const PatchKind = z.enum(['test', 'fix', 'change']);
 
 /** Every `RunEvent`, as read back from a journal. */
 export const RunEventSchema = z.discriminatedUnion('type', [
@@ -149,6 +157,11 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('red_checked'), verdict: RedVerdictSchema }),
   z.strictObject({ type: z.literal('tests_locked'), lock: LockRecordSchema }),
   z.strictObject({ type: z.literal('green_checked'), verdict: GreenVerdictSchema }),
+  z.strictObject({
+    type: z.literal('change_checked'),
+    change: ChangeVerdictSchema,
+    green: GreenVerdictSchema.nullable(),
+  }),
   z.strictObject({
     type: z.literal('review_decided'),
     decision: z.enum(['approve', 'reject', 'quit', 'edit']),
@@ -180,6 +193,12 @@ export const EffectSchema = z.union([
     input: ProposeFixInput,
     resetTo: z.string(),
   }),
+  z.strictObject({
+    kind: z.literal('apply_patch'),
+    patchKind: z.literal('change'),
+    input: ProposeChangeInput,
+    resetTo: z.literal('base'),
+  }),
   z.strictObject({ kind: z.literal('verify_red'), patch: PatchRefSchema }),
   z.strictObject({ kind: z.literal('lock_tests'), patch: PatchRefSchema }),
   z.strictObject({
@@ -188,11 +207,19 @@ export const EffectSchema = z.union([
     newTestIds: z.array(z.string()),
     fix: PatchRefSchema,
   }),
+  z.strictObject({ kind: z.literal('verify_change'), patch: PatchRefSchema }),
   z.strictObject({
     kind: z.literal('request_review'),
     patch: PatchRefSchema,
     testPatch: PatchRefSchema,
     red: RedVerdictSchema,
+    green: GreenVerdictSchema,
+    notice: z.string().exactOptional(),
+  }),
+  z.strictObject({
+    kind: z.literal('request_review'),
+    patch: PatchRefSchema,
+    change: ChangeVerdictSchema,
     green: GreenVerdictSchema,
     notice: z.string().exactOptional(),
   }),
@@ -202,6 +229,13 @@ export const EffectSchema = z.union([
     testPatch: PatchRefSchema,
     fixPatch: PatchRefSchema,
     red: RedVerdictSchema,
+    green: GreenVerdictSchema,
+    approvedBy: z.string(),
+  }),
+  z.strictObject({
+    kind: z.literal('commit'),
+    changePatch: PatchRefSchema,
+    change: ChangeVerdictSchema,
     green: GreenVerdictSchema,
     approvedBy: z.string(),
   }),
@@ -221,6 +255,7 @@ const schemaMatchesType = {
   red: true satisfies Same<z.infer<typeof RedVerdictSchema>, RedVerdict>,
   lock: true satisfies Same<z.infer<typeof LockRecordSchema>, LockRecord>,
   green: true satisfies Same<z.infer<typeof GreenVerdictSchema>, GreenVerdict>,
+  change: true satisfies Same<z.infer<typeof ChangeVerdictSchema>, ChangeVerdict>,
   baselineError: true satisfies Same<z.infer<typeof BaselineErrorSchema>, BaselineError>,
   baseline: true satisfies Same<z.infer<typeof BaselineSummarySchema>, BaselineSummary>,
   baselineKeys: true satisfies SameKeys<z.infer<typeof BaselineSummarySchema>, BaselineSummary>,

@@ -1,7 +1,18 @@
 import type { BudgetLimits, BudgetUsage } from './budget.js';
-import type { BaselineSummary, GreenVerdict, LockRecord, PatchRef, RedVerdict } from './evidence.js';
+import type {
+  BaselineSummary,
+  ChangeVerdict,
+  GreenVerdict,
+  LockRecord,
+  PatchRef,
+  RedVerdict,
+  ReviewEvidence,
+} from './evidence.js';
 import type { Phase, TerminalPhase } from './phases.js';
-import type { ModelTurn, ProposeFixInput, ProposeTestInput } from './proposals.js';
+import type { ModelTurn, ProposeChangeInput, ProposeFixInput, ProposeTestInput } from './proposals.js';
+
+/** What a patch is for: a test (RED path), a fix (after RED), or a change that claims no behavior changes. */
+export type PatchKind = 'test' | 'fix' | 'change';
 
 /** What the runtime observed; the only input of `transition`. */
 export type RunEvent =
@@ -9,11 +20,13 @@ export type RunEvent =
   | { type: 'baseline_failed'; message: string }
   | { type: 'model_turn'; turn: ModelTurn; usage: Partial<BudgetUsage> }
   | { type: 'model_failed'; message: string; retryable: boolean }
-  | { type: 'patch_applied'; patchKind: 'test' | 'fix'; patch: PatchRef }
-  | { type: 'patch_refused'; patchKind: 'test' | 'fix'; rule: string; message: string; patch?: PatchRef }
+  | { type: 'patch_applied'; patchKind: PatchKind; patch: PatchRef }
+  | { type: 'patch_refused'; patchKind: PatchKind; rule: string; message: string; patch?: PatchRef }
   | { type: 'red_checked'; verdict: RedVerdict }
   | { type: 'tests_locked'; lock: LockRecord }
   | { type: 'green_checked'; verdict: GreenVerdict }
+  /** A `propose_change` judged: the non-behavioral verdict, and the full suite's GREEN verdict when it was run. */
+  | { type: 'change_checked'; change: ChangeVerdict; green: GreenVerdict | null }
   | {
       type: 'review_decided';
       /** `edit`: the reviewer changed the fix; `diff` is their version, which must pass the gates again. */
@@ -48,24 +61,38 @@ export type Effect =
       /** Each fix starts from the locked tree, so a failed attempt leaves nothing behind. */
       resetTo: string;
     }
+  | {
+      kind: 'apply_patch';
+      patchKind: 'change';
+      input: ProposeChangeInput;
+      /** A non-behavioral change replaces the RED path, so it starts from the base commit like a test. */
+      resetTo: 'base';
+    }
   | { kind: 'verify_red'; patch: PatchRef }
   | { kind: 'lock_tests'; patch: PatchRef }
   | { kind: 'verify_green'; lock: LockRecord; newTestIds: string[]; fix: PatchRef }
-  | {
+  | { kind: 'verify_change'; patch: PatchRef }
+  | ({
       kind: 'request_review';
       patch: PatchRef;
-      testPatch: PatchRef;
-      red: RedVerdict;
       green: GreenVerdict;
       /** Why the reviewer sees this patch again (their edit was refused or failed GREEN). */
       notice?: string;
-    }
+    } & ReviewEvidence)
   | { kind: 'ask_user'; question: string }
   | {
       kind: 'commit';
       testPatch: PatchRef;
       fixPatch: PatchRef;
       red: RedVerdict;
+      green: GreenVerdict;
+      approvedBy: string;
+    }
+  | {
+      kind: 'commit';
+      /** A non-behavioral change: committed with the suite's GREEN and its verdict, no RED. */
+      changePatch: PatchRef;
+      change: ChangeVerdict;
       green: GreenVerdict;
       approvedBy: string;
     }
@@ -91,6 +118,7 @@ export const EFFECTS = {
   verify_red: { onResume: 'reconcile' },
   lock_tests: { onResume: 'redo' },
   verify_green: { onResume: 'reconcile' },
+  verify_change: { onResume: 'reconcile' },
   request_review: { onResume: 'redo' },
   ask_user: { onResume: 'redo' },
   commit: { onResume: 'reconcile' },

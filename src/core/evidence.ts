@@ -83,11 +83,31 @@ export interface GreenVerdict {
   preexistingFailures: string[];
 }
 
+/** One file of a proposed non-behavioral change and how it was judged. */
+export interface ChangedFileNote {
+  path: string;
+  /** Why, in a few words: "not code", "comments, formatting or types only", "runtime syntax changed"… */
+  reason: string;
+}
+
+/** Outcome of the non-behavioral gate on a `propose_change`, before the suite runs. */
+export interface ChangeVerdict {
+  ok: boolean;
+  /** `non_behavioral` when ok; otherwise the rule the first offending file broke. */
+  reason: 'non_behavioral' | 'behavior_change' | 'tests_locked';
+  message: string;
+  /** Every changed file with its judgement; when refused, the offending file comes first. */
+  files: ChangedFileNote[];
+}
+
+/** What a patch under review earned: RED (a test patch and its verdict), or a non-behavioral verdict instead. */
+export type ReviewEvidence = { testPatch: PatchRef; red: RedVerdict } | { change: ChangeVerdict };
+
 /** A failed attempt, kept for the evidence bundle and fed back to the model. */
 export interface AttemptRecord {
   n: number;
-  phase: 'ORIENT' | 'AUTHOR_TEST' | 'VERIFY_RED' | 'AUTHOR_FIX' | 'VERIFY_GREEN' | 'REVIEW';
-  kind: 'refused' | 'malformed' | 'scope' | 'red_failed' | 'green_failed' | 'rejected';
+  phase: 'ORIENT' | 'AUTHOR_TEST' | 'VERIFY_RED' | 'AUTHOR_FIX' | 'VERIFY_GREEN' | 'VERIFY_CHANGE' | 'REVIEW';
+  kind: 'refused' | 'malformed' | 'scope' | 'red_failed' | 'green_failed' | 'change_refused' | 'rejected';
   reason: string;
   patch?: PatchRef;
   failures?: FailureNote[];

@@ -6,6 +6,7 @@ export const PHASES = [
   'LOCK',
   'AUTHOR_FIX',
   'VERIFY_GREEN',
+  'VERIFY_CHANGE',
   'REVIEW',
   'COMMIT',
   'DONE',

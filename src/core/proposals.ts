@@ -65,6 +65,9 @@ export type ProposeTestInput = z.infer<typeof ProposeTestInput>;
 export const ProposeFixInput = z.object(PatchBody).superRefine(oneBody);
 export type ProposeFixInput = z.infer<typeof ProposeFixInput>;
 
+export const ProposeChangeInput = z.object(PatchBody).superRefine(oneBody);
+export type ProposeChangeInput = z.infer<typeof ProposeChangeInput>;
+
 export const AskUserInput = z.object({ question: z.string().min(1).max(2000) });
 export const GiveUpInput = z.object({ reason: z.string().min(1).max(4000) });
 
@@ -95,6 +98,7 @@ export const TOOL_NAMES = [
   'read_last_report',
   'propose_test',
   'propose_fix',
+  'propose_change',
   'ask_user',
   'give_up',
 ] as const;
@@ -108,6 +112,7 @@ export const ToolInputs = {
   read_last_report: ReadLastReportInput,
   propose_test: ProposeTestInput,
   propose_fix: ProposeFixInput,
+  propose_change: ProposeChangeInput,
   ask_user: AskUserInput,
   give_up: GiveUpInput,
 } as const satisfies Record<ToolName, z.ZodType>;
@@ -132,6 +137,7 @@ export type ModelTurn = z.infer<typeof ModelTurn>;
 export type Proposal =
   | { kind: 'propose_test'; input: ProposeTestInput }
   | { kind: 'propose_fix'; input: ProposeFixInput }
+  | { kind: 'propose_change'; input: ProposeChangeInput }
   | { kind: 'ask_user'; input: z.infer<typeof AskUserInput> }
   | { kind: 'give_up'; input: z.infer<typeof GiveUpInput> };
 
@@ -143,6 +149,7 @@ export const TOOL_READ_ONLY = {
   read_last_report: true,
   propose_test: false,
   propose_fix: false,
+  propose_change: false,
   ask_user: false,
   give_up: false,
 } as const satisfies Record<ToolName, boolean>;

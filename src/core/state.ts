@@ -2,6 +2,7 @@ import type { BudgetLimits, BudgetUsage } from './budget.js';
 import type {
   AttemptRecord,
   BaselineSummary,
+  ChangeVerdict,
   GreenVerdict,
   LockRecord,
   PatchRef,
@@ -43,6 +44,16 @@ interface WithGreen extends WithFix {
   green: GreenVerdict;
 }
 
+/** A `propose_change` on its way: the patch, applied from the base commit, instead of a test and a fix. */
+interface WithChange {
+  changePatch: PatchRef;
+}
+/** A change judged non-behavioral whose full suite passed: what review and commit need instead of RED. */
+interface WithChangeGreen extends WithChange {
+  change: ChangeVerdict;
+  green: GreenVerdict;
+}
+
 /**
  * A reviewer's edit of a GREEN fix, on its way through apply and GREEN again. If the edit is refused or fails
  * GREEN, the run returns to REVIEW with the patch it replaced (which was GREEN); the model is not charged for it.
@@ -61,9 +72,13 @@ export type RunState =
   | (RunCommon & WithRed & { phase: 'LOCK' })
   | (RunCommon & WithLock & { phase: 'AUTHOR_FIX'; edit?: PendingEdit })
   | (RunCommon & WithFix & { phase: 'VERIFY_GREEN'; edit?: PendingEdit })
+  | (RunCommon & WithChange & { phase: 'VERIFY_CHANGE' })
   | (RunCommon & WithGreen & { phase: 'REVIEW' })
+  | (RunCommon & WithChangeGreen & { phase: 'REVIEW' })
   | (RunCommon & WithGreen & { phase: 'COMMIT'; approvedBy: string })
+  | (RunCommon & WithChangeGreen & { phase: 'COMMIT'; approvedBy: string })
   | (RunCommon & WithGreen & { phase: 'DONE'; commit: { sha: string; branch: string } })
+  | (RunCommon & WithChangeGreen & { phase: 'DONE'; commit: { sha: string; branch: string } })
   | (RunCommon & { phase: 'ESCALATED'; reason: string })
   | (RunCommon & {
       phase: 'BUDGET_EXHAUSTED';

@@ -1,7 +1,7 @@
 import { addUsage, exhaustedBudget, type BudgetUsage } from './budget.js';
 import { dataBlock } from './data-block.js';
 import type { Effect, RunEvent } from './events.js';
-import type { AttemptRecord } from './evidence.js';
+import type { AttemptRecord, ChangeVerdict, GreenVerdict, PatchRef } from './evidence.js';
 import { isTerminal, type TerminalPhase } from './phases.js';
 import { redAcceptedFeedback, redRefusedFeedback } from './red-feedback.js';
 import {
@@ -62,6 +62,12 @@ export function transition(prev: RunState, event: RunEvent): Transition {
         return one(
           { ...state, phase: 'VERIFY_RED', testPatch: event.patch },
           { kind: 'verify_red', patch: event.patch },
+        );
+      }
+      if (event.type === 'patch_applied' && event.patchKind === 'change') {
+        return one(
+          { ...state, phase: 'VERIFY_CHANGE', changePatch: event.patch },
+          { kind: 'verify_change', patch: event.patch },
         );
       }
       if (event.type === 'patch_refused')
@@ -146,8 +152,12 @@ export function transition(prev: RunState, event: RunEvent): Transition {
         },
       );
     }
+    case 'VERIFY_CHANGE':
+      if (event.type !== 'change_checked') return unexpected(state, event);
+      return onChangeChecked(state, event.change, event.green);
     case 'REVIEW': {
       if (event.type !== 'review_decided') return unexpected(state, event);
+      if ('changePatch' in state) return onChangeReview(state, event);
       // An approval binds to the exact patch shown; anything else is asked again.
       if (event.patchSha !== state.fixPatch.sha) {
         return one(state, {
@@ -201,10 +211,99 @@ export function transition(prev: RunState, event: RunEvent): Transition {
     }
     case 'COMMIT':
       if (event.type !== 'committed') return unexpected(state, event);
-      return finish({ ...state, phase: 'DONE', commit: { sha: event.sha, branch: event.branch } });
+      {
+        const commit = { sha: event.sha, branch: event.branch };
+        // Either path keeps its own evidence into DONE.
+        return finish(
+          'changePatch' in state ? { ...state, phase: 'DONE', commit } : { ...state, phase: 'DONE', commit },
+        );
+      }
     default: {
       // Terminal phases returned above; the compiler proves every other phase is handled.
       const never: never = state;
+      return never;
+    }
+  }
+}
+
+type ChangeReviewState = Extract<StateOf<'REVIEW'>, { changePatch: PatchRef }>;
+
+/**
+ * A `propose_change` judged: non-behavioral and GREEN goes to review like a fix; anything else is one failed
+ * attempt, and the run goes on in AUTHOR_TEST, where the model may take the RED path.
+ */
+function onChangeChecked(
+  state: StateOf<'VERIFY_CHANGE'>,
+  change: ChangeVerdict,
+  green: GreenVerdict | null,
+): Transition {
+  const { changePatch, ...rest } = state;
+  if (change.ok && green?.ok === true) {
+    const next: ChangeReviewState = { ...state, phase: 'REVIEW', change, green };
+    return one(next, { kind: 'request_review', patch: changePatch, change, green });
+  }
+  const gate = !change.ok
+    ? change.message
+    : `the whole suite must stay green: ${green?.message ?? 'not run'}`;
+  return failAttempt(
+    { ...rest, phase: 'AUTHOR_TEST' },
+    {
+      phase: 'VERIFY_CHANGE',
+      kind: 'change_refused',
+      reason: `propose_change refused: ${gate}`,
+      patch: changePatch,
+      ...(green !== null && !green.ok ? { failures: green.failures, reportSha: green.reportSha } : {}),
+    },
+  );
+}
+
+/** Review of a non-behavioral change: approve commits it; reject counts an attempt; an edit is not taken here. */
+function onChangeReview(
+  state: ChangeReviewState,
+  event: Extract<RunEvent, { type: 'review_decided' }>,
+): Transition {
+  const again = (notice?: string): Transition =>
+    one(state, {
+      kind: 'request_review',
+      patch: state.changePatch,
+      change: state.change,
+      green: state.green,
+      ...(notice !== undefined ? { notice } : {}),
+    });
+  // An approval binds to the exact patch shown; anything else is asked again.
+  if (event.patchSha !== state.changePatch.sha) return again();
+  switch (event.decision) {
+    case 'quit':
+      return { state, effects: [] };
+    case 'edit':
+      return again(
+        'a non-behavioral change is approved or rejected as proposed; reject it with a reason instead',
+      );
+    case 'approve':
+      return one(
+        { ...state, phase: 'COMMIT', approvedBy: event.by },
+        {
+          kind: 'commit',
+          changePatch: state.changePatch,
+          change: state.change,
+          green: state.green,
+          approvedBy: event.by,
+        },
+      );
+    case 'reject': {
+      const { changePatch, change: _change, green: _green, ...rest } = state;
+      return failAttempt(
+        { ...rest, phase: 'AUTHOR_TEST' },
+        {
+          phase: 'REVIEW',
+          kind: 'rejected',
+          reason: `rejected by ${event.by}: ${event.reason ?? 'no reason given'}`,
+          patch: changePatch,
+        },
+      );
+    }
+    default: {
+      const never: never = event.decision;
       return never;
     }
   }
@@ -253,6 +352,7 @@ function onModelEvent(state: AuthoringState, event: RunEvent): Transition {
     case 'red_checked':
     case 'tests_locked':
     case 'green_checked':
+    case 'change_checked':
     case 'review_decided':
     case 'committed':
     case 'finished':
@@ -315,6 +415,8 @@ function onTurn(state0: AuthoringState, turn: ModelTurn, usage: Partial<BudgetUs
   switch (proposal.kind) {
     case 'propose_test':
       return one(state, { kind: 'apply_patch', patchKind: 'test', input: proposal.input, resetTo: 'base' });
+    case 'propose_change':
+      return one(state, { kind: 'apply_patch', patchKind: 'change', input: proposal.input, resetTo: 'base' });
     case 'propose_fix':
       if (state.phase !== 'AUTHOR_FIX') return unexpected(state, { type: 'finished' });
       return one(state, {
@@ -358,8 +460,19 @@ function failAttempt(state: AuthoringState, record: Omit<AttemptRecord, 'n'>): T
       ? redRefusedFeedback(n, state.maxAttempts, record.reason, record.failures ?? [])
       : record.kind === 'green_failed'
         ? `Attempt ${n} of ${state.maxAttempts} failed (${record.kind}). The gate's verdict quotes test output and follows as data:\n${dataBlock('GREEN gate verdict', record.reason)}`
-        : `Attempt ${n} of ${state.maxAttempts} failed (${record.kind}): ${record.reason}`;
+        : record.kind === 'change_refused'
+          ? changeRefusedFeedback(n, state.maxAttempts, record.reason, record.reportSha !== undefined)
+          : `Attempt ${n} of ${state.maxAttempts} failed (${record.kind}): ${record.reason}`;
   return ask({ ...next, feedback: [...state.feedback, told] });
+}
+
+/** A refused `propose_change`: the reason (as data when it quotes test output), and the way on: RED. */
+function changeRefusedFeedback(n: number, max: number, reason: string, quotesTests: boolean): string {
+  const head = `Attempt ${n} of ${max} failed (change_refused).`;
+  const next = 'The run goes on in AUTHOR_TEST: show the behavior with a failing test (propose_test).';
+  return quotesTests
+    ? `${head} ${next} The verdict quotes test output and follows as data:\n${dataBlock('propose_change verdict', reason)}`
+    : `${head} ${reason}. ${next}`;
 }
 
 /**

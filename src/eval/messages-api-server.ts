@@ -1,5 +1,6 @@
 // A loopback server speaking enough of the Anthropic Messages API for the SDK: scripted replies and injected
 // faults (429, 529, 5xx, slow and dropped connections). Used by `agentctl eval` model-fault scenarios and by tests.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -44,6 +45,8 @@ export interface RecordedRequest {
   /** Size of the request body in bytes. */
   bytes: number;
   headers: IncomingHttpHeaders;
+  /** The usage the server answered with (absent when it answered an error or dropped the request). */
+  usage?: MockUsage;
 }
 
 /** The parts of a Messages API body the mock reads. */
@@ -90,7 +93,7 @@ export async function startMockMessagesApi(opts: { apiKey?: string } = {}): Prom
   const apiKey = opts.apiKey ?? 'test-key';
   const queue: MockReply[] = [];
   const requests: RecordedRequest[] = [];
-  const seenPrefixes = new Set<string>();
+  const writtenPrefixes = new Set<string>();
   let ids = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -100,7 +103,8 @@ export async function startMockMessagesApi(opts: { apiKey?: string } = {}): Prom
       if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages'))
         return sendError(res, 404, 'not_found_error', `no route ${req.url}`);
       const body = JSON.parse(raw.toString('utf8')) as MessagesBody;
-      requests.push({ body, bytes: raw.length, headers: req.headers });
+      const recorded: RecordedRequest = { body, bytes: raw.length, headers: req.headers };
+      requests.push(recorded);
       // Depending on its version the SDK sends the key as `x-api-key` or as a bearer token.
       const key = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer /, '');
       if (key !== apiKey) return sendError(res, 401, 'authentication_error', 'invalid x-api-key');
@@ -121,7 +125,8 @@ export async function startMockMessagesApi(opts: { apiKey?: string } = {}): Prom
           headers,
         );
       }
-      const usage = { ...simulateUsage(body, seenPrefixes), ...reply.usage };
+      const usage = { ...simulateUsage(body, writtenPrefixes), ...reply.usage };
+      recorded.usage = usage;
       const message = messageOf(reply, body.model, usage, () => `toolu_mock_${++ids}`, `msg_mock_${++ids}`);
       setTimeout(() => {
         if (res.destroyed) return;
@@ -307,13 +312,18 @@ function checkConversation(body: MessagesBody): string | null {
     : null;
 }
 
-/**
- * Usage as a caching API would report it, at 4 bytes a token: the longest breakpoint prefix seen before is read
- * from the cache, the rest up to the last breakpoint is written to it, the tail is plain input.
- */
-function simulateUsage(body: MessagesBody, seen: Set<string>): MockUsage {
+/** How far back from a breakpoint the API looks for a prefix it has cached, in content blocks. */
+const CACHE_LOOKBACK_BLOCKS = 20;
+
+/** The deterministic stand-in for a tokenizer that the server's usage (and the bench) counts with. */
+export const TOKENIZER_STAND_IN =
+  "1 token per 4 bytes (rounded up) of each block's JSON with its cache_control removed";
+
+/** A request body cut into the units caching works on: tools, then system blocks, then message blocks. */
+export function cacheUnits(body: MessagesBody): Array<{ text: string; mark: boolean }> {
   const units: Array<{ text: string; mark: boolean }> = [];
   const push = (b: { cache_control?: unknown }) => {
+    // Where the breakpoints sit does not change what the prefix holds, so a mark is not part of its bytes.
     const { cache_control, ...rest } = b;
     units.push({ text: JSON.stringify(rest), mark: cache_control !== undefined });
   };
@@ -321,21 +331,46 @@ function simulateUsage(body: MessagesBody, seen: Set<string>): MockUsage {
   (body.system ?? []).forEach(push);
   for (const m of body.messages)
     (typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content).forEach(push);
-  let prefix = '';
+  return units;
+}
+
+/** Tokens of a byte count, by the stand-in tokenizer. */
+export function standInTokens(bytes: number): number {
+  return Math.ceil(bytes / 4);
+}
+
+/**
+ * Usage as the caching API reports it: each breakpoint writes the prefix up to it; the longest prefix already
+ * written, found at a breakpoint or up to 20 blocks before one, is read from the cache; the rest up to the last
+ * breakpoint is written; the tail after it is plain input. Prefixes are remembered by hash.
+ */
+function simulateUsage(body: MessagesBody, written: Set<string>): MockUsage {
+  const units = cacheUnits(body);
+  const ends: Array<{ bytes: number; hash: string }> = [];
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for (const unit of units) {
+    hash.update(unit.text);
+    bytes += Buffer.byteLength(unit.text);
+    ends.push({ bytes, hash: hash.copy().digest('hex') });
+  }
   let read = 0;
   let marked = 0;
-  for (const unit of units) {
-    prefix += unit.text;
-    if (!unit.mark) continue;
-    if (seen.has(prefix)) read = prefix.length;
-    marked = prefix.length;
-    seen.add(prefix);
-  }
-  const tokens = (n: number) => Math.ceil(n / 4);
+  units.forEach((unit, i) => {
+    if (!unit.mark) return;
+    for (let j = i; j >= 0 && j > i - CACHE_LOOKBACK_BLOCKS; j--) {
+      if (written.has(ends[j]!.hash)) {
+        read = Math.max(read, ends[j]!.bytes);
+        break;
+      }
+    }
+    marked = ends[i]!.bytes;
+  });
+  units.forEach((unit, i) => unit.mark && written.add(ends[i]!.hash));
   return {
-    input_tokens: tokens(prefix.length - marked),
+    input_tokens: standInTokens(bytes) - standInTokens(marked),
     output_tokens: 20,
-    cache_read_input_tokens: tokens(read),
-    cache_creation_input_tokens: tokens(marked - read),
+    cache_read_input_tokens: standInTokens(read),
+    cache_creation_input_tokens: standInTokens(marked) - standInTokens(read),
   };
 }

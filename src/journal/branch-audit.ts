@@ -17,12 +17,15 @@ export interface BranchCommit {
 
 const Sha = z.string().min(1);
 const CommitIntent = z.object({
-  effect: z.object({
-    kind: z.literal('commit'),
-    testPatch: z.object({ sha: Sha }),
-    fixPatch: z.object({ sha: Sha }),
-    approvedBy: z.string(),
-  }),
+  effect: z.union([
+    z.object({
+      kind: z.literal('commit'),
+      testPatch: z.object({ sha: Sha }),
+      fixPatch: z.object({ sha: Sha }),
+      approvedBy: z.string(),
+    }),
+    z.object({ kind: z.literal('commit'), changePatch: z.object({ sha: Sha }), approvedBy: z.string() }),
+  ]),
 });
 const Committed = z.object({
   event: z.object({ type: z.literal('committed'), sha: Sha, branch: z.string() }),
@@ -31,7 +34,7 @@ const Approval = z.object({ decision: z.literal('approve'), by: z.string(), patc
 const Applied = z.object({
   event: z.object({
     type: z.literal('patch_applied'),
-    patchKind: z.enum(['test', 'fix']),
+    patchKind: z.enum(['test', 'fix', 'change']),
     patch: z.object({ sha: Sha }),
   }),
 });
@@ -41,6 +44,7 @@ const TRAILER_KEYS = [
   'Agentctl-Op',
   'Agentctl-Test-Patch',
   'Agentctl-Fix-Patch',
+  'Agentctl-Change-Patch',
   'Agentctl-Approved-By',
 ] as const;
 type TrailerKey = (typeof TRAILER_KEYS)[number];
@@ -151,7 +155,7 @@ function checkCommit(
       return parsed?.success === true ? [parsed.data] : [];
     })
     .at(-1);
-  const applied = (kind: 'test' | 'fix') =>
+  const applied = (kind: 'test' | 'fix' | 'change') =>
     before
       .flatMap((e) => {
         const parsed = e.type === 'effect_result' ? Applied.safeParse(e.payload) : null;
@@ -185,14 +189,24 @@ function checkCommit(
       ['the approval event', approval?.by],
       ['the commit intent', intent.approvedBy],
     ]),
-    compare('test patch', t['Agentctl-Test-Patch'], [
-      ['the applied test patch', applied('test')],
-      ['the commit intent', intent.testPatch.sha],
-    ]),
-    compare('fix patch', t['Agentctl-Fix-Patch'], [
-      ['the applied fix patch', applied('fix')],
-      ['the approval event', approval?.patchSha],
-      ['the commit intent', intent.fixPatch.sha],
-    ]),
+    ...('changePatch' in intent
+      ? [
+          compare('change patch', t['Agentctl-Change-Patch'], [
+            ['the applied change patch', applied('change')],
+            ['the approval event', approval?.patchSha],
+            ['the commit intent', intent.changePatch.sha],
+          ]),
+        ]
+      : [
+          compare('test patch', t['Agentctl-Test-Patch'], [
+            ['the applied test patch', applied('test')],
+            ['the commit intent', intent.testPatch.sha],
+          ]),
+          compare('fix patch', t['Agentctl-Fix-Patch'], [
+            ['the applied fix patch', applied('fix')],
+            ['the approval event', approval?.patchSha],
+            ['the commit intent', intent.fixPatch.sha],
+          ]),
+        ]),
   ];
 }

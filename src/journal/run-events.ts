@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   BudgetLimitsSchema,
   BudgetUsageSchema,
+  ChangeVerdictSchema,
   EffectSchema,
   GreenVerdictSchema,
   PhaseSchema,
@@ -86,6 +87,12 @@ const OpenIntentSchema = z.strictObject({
 });
 
 const GateVerdictPayload = z.discriminatedUnion('gate', [
+  z.strictObject({
+    gate: z.literal('NON_BEHAVIORAL'),
+    verdict: ChangeVerdictSchema,
+    /** The files the change touched, judged between the base tree and the change's tree. */
+    inputs: z.strictObject({ files: z.array(z.string()), base: z.string(), tree: z.string() }),
+  }),
   z.strictObject({
     gate: z.literal('RED'),
     verdict: RedVerdictSchema,

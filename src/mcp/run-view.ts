@@ -17,9 +17,14 @@ function verdictsOf(entries: readonly RunEntry[]): GateVerdictOutput[] {
   return entries.flatMap((e): GateVerdictOutput[] => {
     if (e.type !== 'gate_verdict') return [];
     const p = e.payload;
-    return p.gate === 'RED'
-      ? [{ gate: 'RED', seq: e.seq, verdict: p.verdict }]
-      : [{ gate: 'GREEN', seq: e.seq, verdict: p.verdict }];
+    switch (p.gate) {
+      case 'RED':
+        return [{ gate: 'RED', seq: e.seq, verdict: p.verdict }];
+      case 'GREEN':
+        return [{ gate: 'GREEN', seq: e.seq, verdict: p.verdict }];
+      case 'NON_BEHAVIORAL':
+        return [{ gate: 'NON_BEHAVIORAL', seq: e.seq, verdict: p.verdict }];
+    }
   });
 }
 

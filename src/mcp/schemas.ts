@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RULES, type CiVerdict, type RuleId } from '../ci/verdict.js';
-import { GreenVerdictSchema, RedVerdictSchema } from '../core/event-schemas.js';
+import { ChangeVerdictSchema, GreenVerdictSchema, RedVerdictSchema } from '../core/event-schemas.js';
 import { PHASES } from '../core/phases.js';
 import { ProposeFixInput, ProposeTestInput } from '../core/proposals.js';
 
@@ -47,13 +47,14 @@ export const CiCheckInput = z.object({
 export const GateVerdictOutput = z.discriminatedUnion('gate', [
   z.object({ gate: z.literal('RED'), seq: z.number().int(), verdict: RedVerdictSchema }),
   z.object({ gate: z.literal('GREEN'), seq: z.number().int(), verdict: GreenVerdictSchema }),
+  z.object({ gate: z.literal('NON_BEHAVIORAL'), seq: z.number().int(), verdict: ChangeVerdictSchema }),
 ]);
 export type GateVerdictOutput = z.infer<typeof GateVerdictOutput>;
 
 /** A proposal the runtime refused before any gate ran (scope, lock, a patch that does not apply). */
 export const RefusalOutput = z.object({
   seq: z.number().int(),
-  patchKind: z.enum(['test', 'fix']),
+  patchKind: z.enum(['test', 'fix', 'change']),
   rule: z.string(),
   message: z.string(),
 });

@@ -22,6 +22,8 @@ const DESCRIPTIONS: Record<ToolName, string> = {
     'Propose a new test that fails on the current code because of the bug. Test files only. The runtime applies it from the base commit and runs only the new tests (RED gate); a refused or failing proposal counts as a failed attempt. Change an existing test only when the task reverses what it asserts, and then say why in changedExpectations.',
   propose_fix:
     'Propose the production-code change that makes the new test pass. Allowed only after RED; test files are locked. The runtime applies it atomically and runs the new tests, then the whole suite (GREEN gate); a refused or failing proposal counts as a failed attempt.',
+  propose_change:
+    'Propose a change that alters no behavior (a rename, an extracted function, docs, comments, formatting) instead of a failing test. Offered while authoring the test. Every changed file must be non-code or have the same runtime syntax tree as before; test files and test configuration stay untouched; the runtime applies it from the base commit and runs the whole suite, which must stay green, before review. No RED is required; a refused change counts as a failed attempt and the run continues with propose_test.',
   ask_user:
     'Ask the person who started the run one question when the task is ambiguous; their answer comes back from the runtime. Offered only when a person can answer.',
   give_up: 'Stop and hand the run to a human, with the reason. Ends the run (ESCALATED).',

@@ -16,12 +16,14 @@ export function toolsForPhase(phase: Phase, audience: Audience = {}): readonly T
     case 'ORIENT':
       return READ_ONLY_TOOLS.filter((t) => t !== 'read_last_report');
     case 'AUTHOR_TEST':
-      return [...READ_ONLY_TOOLS, 'propose_test', ...ask, 'give_up'];
+      // A task that changes no behavior skips RED, so it is the alternative to the first test, not to a fix.
+      return [...READ_ONLY_TOOLS, 'propose_test', 'propose_change', ...ask, 'give_up'];
     case 'AUTHOR_FIX':
       return [...READ_ONLY_TOOLS, 'propose_fix', ...ask, 'give_up'];
     case 'VERIFY_RED':
     case 'LOCK':
     case 'VERIFY_GREEN':
+    case 'VERIFY_CHANGE':
     case 'REVIEW':
     case 'COMMIT':
     case 'DONE':
@@ -45,8 +47,11 @@ export function refusalReason(tool: string, phase: Phase, audience: Audience = {
   if (tool === 'propose_test' && phase === 'AUTHOR_FIX') {
     return 'propose_test refused: tests are locked after RED. Change production code with propose_fix.';
   }
-  if (tool === 'propose_test' && phase === 'ORIENT') {
-    return 'propose_test refused while orienting: reply without tool calls to finish orienting, then propose the test.';
+  if (tool === 'propose_change' && phase === 'AUTHOR_FIX') {
+    return 'propose_change refused: a failing test is locked in, so this run changes behavior. Change production code with propose_fix.';
+  }
+  if ((tool === 'propose_test' || tool === 'propose_change') && phase === 'ORIENT') {
+    return `${tool} refused while orienting: reply without tool calls to finish orienting, then propose the test (or the non-behavioral change).`;
   }
   if (
     tool === 'ask_user' &&

@@ -71,7 +71,7 @@ export async function applyPatch(effect: ApplyEffect, ctx: RunContext, deps: Run
   // Test configuration inside production files (package.json's runner keys and scripts, pyproject's pytest tables).
   const configured = checkConfigChanges(changes, { kindOf: deps.classify });
   if (!configured.ok) return refuse(configured.rule, configured.message, patch);
-  const runnerEnv = patchKind === 'fix' ? checkRunnerEnv(changes) : { ok: true as const };
+  const runnerEnv = patchKind !== 'test' ? checkRunnerEnv(changes) : { ok: true as const };
   if (!runnerEnv.ok) return refuse(runnerEnv.rule, runnerEnv.message, patch);
 
   const verdicts = await deps.trust.guardPaths(

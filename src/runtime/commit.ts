@@ -1,3 +1,4 @@
+import type { RedVerdict } from '../core/evidence.js';
 import type { Effect, RunEvent } from '../core/events.js';
 import { GitError, InternalError } from '../errors.js';
 import { casUpdateRef, commitTree, findCommitByOp, resolveRef } from '../git/repo.js';
@@ -10,7 +11,7 @@ type CommitEffect = Extract<Effect, { kind: 'commit' }>;
 const MAX_TRAILER = 300;
 
 /** One trailer per existing test the test patch rewrote: `<test id>: <old> -> <new>`, on one bounded line. */
-export function expectationTrailers(red: CommitEffect['red']): string[] {
+export function expectationTrailers(red: RedVerdict): string[] {
   const side = (lines: readonly string[]) => (lines.length === 0 ? '(nothing)' : lines.join(' ; '));
   return (red.changedExpectations ?? []).map((c) => {
     // eslint-disable-next-line no-control-regex
@@ -31,15 +32,29 @@ function firstLine(text: string, max = 72): string {
 
 /** The commit message: what and why, then trailers that record the evidence and the op key. */
 export function commitMessage(effect: CommitEffect, ctx: RunContext, opKey: string): string {
+  const head = [`agentctl: ${firstLine(ctx.task, 62)}`, ''];
+  const run = [`Agentctl-Run: ${ctx.runId}`, `Agentctl-Op: ${opKey}`];
+  if ('changePatch' in effect) {
+    // No RED was required: the trailers say so, and which rule let the change through.
+    return [
+      ...head,
+      effect.changePatch.summary,
+      '',
+      ...run,
+      `Agentctl-Change-Patch: ${effect.changePatch.sha}`,
+      `Agentctl-Change: non-behavioral (${effect.change.files.map((f) => `${f.path}: ${f.reason}`).join('; ')})`,
+      'Agentctl-Red: not required (non-behavioral change)',
+      `Agentctl-Green: report ${effect.green.reportSha}`,
+      `Agentctl-Approved-By: ${effect.approvedBy}`,
+    ].join('\n');
+  }
   return [
-    `agentctl: ${firstLine(ctx.task, 62)}`,
-    '',
+    ...head,
     effect.fixPatch.summary,
     '',
     `Test: ${effect.testPatch.summary}`,
     '',
-    `Agentctl-Run: ${ctx.runId}`,
-    `Agentctl-Op: ${opKey}`,
+    ...run,
     `Agentctl-Test-Patch: ${effect.testPatch.sha}`,
     `Agentctl-Fix-Patch: ${effect.fixPatch.sha}`,
     `Agentctl-Red: ${effect.red.newTestIds.join(', ')} (report ${effect.red.reportSha})`,
@@ -50,7 +65,7 @@ export function commitMessage(effect: CommitEffect, ctx: RunContext, opKey: stri
 }
 
 /**
- * Commits test + fix on `agentctl/<run-id>`, idempotently: a commit already carrying this op key is reused; the
+ * Commits test + fix (or a non-behavioral change) on `agentctl/<run-id>`, idempotently: a commit already carrying this op key is reused; the
  * commit's tree is exactly the tree GREEN ran on (built from the accepted proposals, never read from disk); dates
  * come from the journal so a redone commit has the same SHA; the branch moves by compare-and-swap.
  */
@@ -65,10 +80,11 @@ export async function commitRun(
   const existing = await findCommitByOp(ctx.repoRoot, ref, opKey);
   if (existing !== null) return { type: 'committed', sha: existing, branch };
 
-  const tested = effect.fixPatch.tree;
+  const committed = 'changePatch' in effect ? effect.changePatch : effect.fixPatch;
+  const tested = committed.tree;
   if (tested === undefined)
     throw new InternalError(
-      `the fix ${effect.fixPatch.sha.slice(0, 12)} carries no tree; it cannot be committed`,
+      `the patch ${committed.sha.slice(0, 12)} carries no tree; it cannot be committed`,
     );
   const sha = await commitTree(await gitDirFor(ctx.repoRoot), {
     tree: await deps.trust.treeToCommit(ctx, tested),

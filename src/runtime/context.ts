@@ -1,5 +1,5 @@
 import type { Effect, RunEvent } from '../core/events.js';
-import type { GreenVerdict, PatchRef, RedVerdict } from '../core/evidence.js';
+import type { GreenVerdict, PatchRef, ReviewEvidence } from '../core/evidence.js';
 import type { RunState } from '../core/state.js';
 import type { Config } from '../policy/config-schema.js';
 import type { PathKind } from '../policy/path-kinds.js';
@@ -26,16 +26,14 @@ export interface RunContext {
 }
 
 /** What a reviewer sees, and what an approval binds to (`patch.sha`). */
-export interface ReviewRequest {
+export type ReviewRequest = {
   runId: string;
   task: string;
   patch: PatchRef;
-  testPatch: PatchRef;
-  red: RedVerdict;
   green: GreenVerdict;
   /** Why this patch is shown again: the reviewer's edit was refused or failed GREEN. */
   notice?: string;
-}
+} & ReviewEvidence;
 
 export interface ReviewDecision {
   /** `edit`: `diff` is the reviewer's version of the fix; it goes through scope, apply and GREEN again. */

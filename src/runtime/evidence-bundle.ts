@@ -61,6 +61,19 @@ export function renderEvidence(state: RunState, ctx: RunContext, isolation?: str
     `Changed expectations: ${ctx.config.tests.allowChangedExpectations ? 'allowed' : 'forbidden'} (tests.allowChangedExpectations)`,
     '',
   );
+  if ('change' in state)
+    out.push(
+      '## Non-behavioral change (no RED required)',
+      '',
+      state.changePatch.summary,
+      '',
+      ...state.change.files.map((f) => `- ${f.path}: ${f.reason}`),
+      '',
+      '```diff',
+      state.changePatch.diff.trimEnd(),
+      '```',
+      '',
+    );
   if ('red' in state) {
     out.push('## RED evidence', '', state.red.message, `report: reports/${state.red.reportSha}.json`, '');
     out.push(...expectationSection(state.red.changedExpectations ?? []));

@@ -9,6 +9,7 @@ import { saveEvidence } from './evidence-bundle.js';
 import { recountHunks } from './proposal-patch.js';
 import { baselineFailure, summarizeBaseline } from './reports.js';
 import { baseTree } from './worktree.js';
+import { verifyChange } from './verify-change.js';
 import { lockTests, runAndRecord, verifyGreen, verifyRed, type ReportMemory } from './verify.js';
 
 /** Performs one effect and reports what happened as an event; expected failures are events, not exceptions. */
@@ -47,14 +48,17 @@ export async function executeEffect(
         deps,
         memory,
       );
+    case 'verify_change':
+      return verifyChange(effect.patch, requireBaseline(state), ctx, deps, memory);
     case 'request_review': {
       await deps.failpoint('approval:waiting');
       const decision = await deps.approver.review({
         runId: ctx.runId,
         task: ctx.task,
         patch: effect.patch,
-        testPatch: effect.testPatch,
-        red: effect.red,
+        ...('change' in effect
+          ? { change: effect.change }
+          : { testPatch: effect.testPatch, red: effect.red }),
         green: effect.green,
         ...(effect.notice !== undefined ? { notice: effect.notice } : {}),
       });

@@ -84,6 +84,8 @@ export function replayJournal(
         ...(inputs.weakened !== undefined ? { weakened: inputs.weakened } : {}),
       });
     }
+    // The non-behavioral verdict reads file contents from git trees, which replay does not open.
+    if (gate.gate === 'NON_BEHAVIORAL') return null;
     const inputs = gate.inputs;
     if (inputs === undefined) return null;
     return gates.green({

@@ -98,15 +98,11 @@ export async function resumeRun(
       pending = next.effects;
     }
     if (state.phase === 'REVIEW' && pending.length === 0) {
-      pending = [
-        {
-          kind: 'request_review',
-          patch: state.fixPatch,
-          testPatch: state.testPatch,
-          red: state.red,
-          green: state.green,
-        } satisfies Effect,
-      ];
+      const evidence =
+        'changePatch' in state
+          ? { patch: state.changePatch, change: state.change }
+          : { patch: state.fixPatch, testPatch: state.testPatch, red: state.red };
+      pending = [{ kind: 'request_review', ...evidence, green: state.green } satisfies Effect];
     }
     if (pending.length === 0) {
       return { state, paused: null, ctx, alreadyFinished: true };

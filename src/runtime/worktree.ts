@@ -144,7 +144,14 @@ export async function removeWorktreeDir(dir: string): Promise<void> {
 /** The tree the worktree must hold in `state`: the last accepted patch's, else the base commit's. */
 export async function stateTree(state: RunState, ctx: RunContext): Promise<string> {
   if (state.phase === 'AUTHOR_FIX') return state.lock.tree;
-  const patch = 'fixPatch' in state ? state.fixPatch : 'testPatch' in state ? state.testPatch : null;
+  const patch =
+    'changePatch' in state
+      ? state.changePatch
+      : 'fixPatch' in state
+        ? state.fixPatch
+        : 'testPatch' in state
+          ? state.testPatch
+          : null;
   if (patch === null) return baseTree(ctx);
   if (patch.tree === undefined)
     throw new InternalError(

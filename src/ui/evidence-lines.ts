@@ -1,3 +1,4 @@
+import type { RedVerdict } from '../core/evidence.js';
 import type { ReviewRequest } from '../runtime/context.js';
 import type { Tone } from './theme.js';
 
@@ -17,7 +18,7 @@ function message(text: string, details: boolean): ToneLine[] {
 }
 
 /** Existing tests whose expectation the test patch changed: old → new, so the reviewer sees what is reversed. */
-function expectationLines(red: ReviewRequest['red']): ToneLine[] {
+function expectationLines(red: RedVerdict): ToneLine[] {
   const changes = red.changedExpectations ?? [];
   if (changes.length === 0) return [];
   const out: ToneLine[] = [
@@ -37,6 +38,7 @@ function expectationLines(red: ReviewRequest['red']): ToneLine[] {
  * with `details`, full messages, report hashes and both patch hashes.
  */
 export function evidenceLines(request: ReviewRequest, details: boolean): ToneLine[] {
+  if ('change' in request) return changeEvidenceLines(request, details);
   const { red, green, patch, testPatch } = request;
   const failures =
     red.failures.length > 0
@@ -65,6 +67,26 @@ export function evidenceLines(request: ReviewRequest, details: boolean): ToneLin
     rows.push(['failing before the run', green.preexistingFailures.join(', ')]);
   if (green.reverted.length > 0) rows.push(['locked files reverted', green.reverted.join(', ')]);
   out.push(['', 'plain'], ['Details', 'bold']);
+  for (const [k, v] of rows) out.push([`${k}: ${v}`, 'plain']);
+  return out;
+}
+
+/** A non-behavioral change earned no RED: each file's judgement, then the full suite staying GREEN. */
+function changeEvidenceLines(
+  request: Extract<ReviewRequest, { change: unknown }>,
+  details: boolean,
+): ToneLine[] {
+  const { change, green, patch } = request;
+  const out: ToneLine[] = [['Evidence (non-behavioral change: no RED required)', 'bold']];
+  for (const f of change.files) out.push([`✓ ${f.path}: ${f.reason}`, 'ok']);
+  out.push(...message(green.message, details));
+  if (!details) return out;
+  out.push(['', 'plain'], ['Details', 'bold']);
+  const rows: Array<[string, string]> = [
+    ['GREEN report', green.reportSha],
+    ['change patch', `${patch.sha} (${patch.changedLines} changed lines)`],
+    ['change summary', patch.summary],
+  ];
   for (const [k, v] of rows) out.push([`${k}: ${v}`, 'plain']);
   return out;
 }

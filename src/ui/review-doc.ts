@@ -66,7 +66,10 @@ interface Logical {
 function changeLines(request: ReviewRequest): { files: DocFile[]; lines: Logical[] } {
   const parts = [
     ...parseDiff(request.patch.diff).map((f) => ({ ...f, role: 'fix' as const })),
-    ...parseDiff(request.testPatch.diff).map((f) => ({ ...f, role: 'test' as const })),
+    ...('testPatch' in request ? parseDiff(request.testPatch.diff) : []).map((f) => ({
+      ...f,
+      role: 'test' as const,
+    })),
   ];
   const files = parts.map(({ path, role, added, removed }) => ({ path, role, added, removed }));
   const lines: Logical[] = [];

@@ -44,10 +44,12 @@ export function wholeChange(request: ReviewRequest): string {
   return [
     `agentctl review: ${request.task}`,
     `fix patch ${request.patch.sha} (an approval binds to this hash)`,
-    `test patch ${request.testPatch.sha}`,
+    'testPatch' in request
+      ? `test patch ${request.testPatch.sha}`
+      : `no test patch: ${request.change.message}`,
     '',
     request.patch.diff.trimEnd(),
-    request.testPatch.diff.trimEnd(),
+    'testPatch' in request ? request.testPatch.diff.trimEnd() : '',
     '',
   ].join('\n');
 }

@@ -57,6 +57,7 @@ const EFFECT_LABEL: Record<Effect['kind'], string> = {
   verify_red: 'running the new tests on unchanged code (RED gate)',
   lock_tests: 'locking tests by hash',
   verify_green: 'running the new tests, then the full suite (GREEN gate)',
+  verify_change: 'checking the change is non-behavioral, then running the full suite',
   request_review: 'waiting for your review',
   ask_user: 'the model asks you a question',
   commit: 'committing on the run branch',

@@ -56,7 +56,8 @@ describe('a fix that reverses what an existing test asserted', () => {
     expect(r.state.history[0]?.reason).toMatch(
       /does not constrain behavior: .*\(an existing test whose expectation the patch changes\) passes/,
     );
-    if (r.state.phase !== 'DONE') return;
+    if (r.state.phase !== 'DONE' || !('red' in r.state))
+      throw new Error('the run must end DONE with RED evidence');
     expect(r.state.red.newTestIds).toEqual([ID]);
     expect(r.state.red.changedExpectations).toEqual([{ id: ID, old: [OLD], new: [NEW] }]);
 

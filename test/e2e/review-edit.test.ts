@@ -81,7 +81,7 @@ describe('editing the fix at review, on a real repo with its real test runner', 
     expect(edited!.patch.summary).toContain('(edited by ada at review)');
     expect(edited!.green.ok).toBe(true);
 
-    if (run.state.phase !== 'DONE') return;
+    if (run.state.phase !== 'DONE' || !('fixPatch' in run.state)) return;
     expect(run.state.fixPatch.sha).toBe(edited!.patch.sha);
     const committed = await gitOut(run.repo, ['show', `${run.state.commit.branch}:src/calc.js`]);
     expect(committed).toContain('    // reviewed');

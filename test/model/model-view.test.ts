@@ -79,7 +79,7 @@ describe('the model is told what the runtime saw at RED', () => {
     ]);
     for (const b of bodies) expect(b.tools!.map((t) => t.name)).not.toContain('ask_user');
     expect(lastUserTurn(bodies[1]!)).toEqual([
-      `Phase: AUTHOR_TEST. Tools you may call now: ${toolsForPhase('AUTHOR_TEST', { unattended: true }).join(', ')}. Propose one failing test with propose_test. Failed attempts left: 3 of 3.`,
+      `Phase: AUTHOR_TEST. Tools you may call now: ${toolsForPhase('AUTHOR_TEST', { unattended: true }).join(', ')}. Propose one failing test with propose_test; or, only if the task changes no behavior, the change itself with propose_change. Failed attempts left: 3 of 3.`,
     ]);
 
     // Refused: the verdict names the test and how it failed, in its own code, so the model can correct it.

@@ -204,6 +204,7 @@ describe('review screen', () => {
     const request = sampleRequest();
     expect(paged[0]).toContain(`fix patch ${request.patch.sha}`);
     expect(paged[0]).toContain(request.patch.diff.trimEnd());
+    if (!('testPatch' in request)) throw new Error('sampleRequest is a fix with a test patch');
     expect(paged[0]).toContain(request.testPatch.diff.trimEnd());
     expect(decisions).toEqual([]);
   });
