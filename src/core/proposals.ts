@@ -133,13 +133,13 @@ export const ModelTurn = z.object({
 });
 export type ModelTurn = z.infer<typeof ModelTurn>;
 
-/** A validated proposal, the only thing that can move the machine out of an authoring phase. */
-export type Proposal =
-  | { kind: 'propose_test'; input: ProposeTestInput }
-  | { kind: 'propose_fix'; input: ProposeFixInput }
-  | { kind: 'propose_change'; input: ProposeChangeInput }
-  | { kind: 'ask_user'; input: z.infer<typeof AskUserInput> }
-  | { kind: 'give_up'; input: z.infer<typeof GiveUpInput> };
+/**
+ * A validated proposal, the only thing that can move the machine out of an authoring phase: one member per tool
+ * that is not read-only, so a new tool is a new member `transition` must handle.
+ */
+export type Proposal = {
+  [K in ProposalToolName]: { kind: K; input: z.infer<(typeof ToolInputs)[K]> };
+}[ProposalToolName];
 
 /** Whether each tool is read-only: read-only tools are answered in the turn and never change the run's phase. */
 export const TOOL_READ_ONLY = {
@@ -154,8 +154,21 @@ export const TOOL_READ_ONLY = {
   give_up: false,
 } as const satisfies Record<ToolName, boolean>;
 
+/** The tools answered inside the turn, as TOOL_READ_ONLY says. */
+export type ReadOnlyToolName = {
+  [K in ToolName]: (typeof TOOL_READ_ONLY)[K] extends true ? K : never;
+}[ToolName];
+
+/** The tools whose call is a proposal. */
+export type ProposalToolName = Exclude<ToolName, ReadOnlyToolName>;
+
 /** The read-only tools, in TOOL_NAMES order. */
 export const READ_ONLY_TOOLS: readonly ToolName[] = TOOL_NAMES.filter((name) => TOOL_READ_ONLY[name]);
+
+/** Whether a called name is a read-only tool (narrowed, so its handlers can be checked for exhaustiveness). */
+export function isReadOnlyTool(name: string): name is ReadOnlyToolName {
+  return (READ_ONLY_TOOLS as readonly string[]).includes(name);
+}
 
 /** Structured, field-naming description of a zod failure, for the model and the journal. */
 export function describeIssues(error: z.ZodError): string {

@@ -6,6 +6,7 @@ import {
   ReadLastReportInput,
   SearchTextInput,
   describeIssues,
+  isReadOnlyTool,
   type ToolCall,
 } from '../core/proposals.js';
 import { readTextSafe } from '../../sandbox/safe-fs.js';
@@ -39,7 +40,9 @@ export async function runReadTool(
     content,
     isError,
   });
-  switch (call.name) {
+  const name = call.name;
+  if (!isReadOnlyTool(name)) return reply(`${name} is not a read-only tool`, true);
+  switch (name) {
     case 'read_file': {
       const input = ReadFileInput.safeParse(call.input);
       if (!input.success) return reply(`invalid input: ${describeIssues(input.error)}`, true);
@@ -87,8 +90,11 @@ export async function runReadTool(
       const full = input.data.full === true;
       return reply(encode(full ? 'last test report' : 'last test report (summary)', lastReport(full)));
     }
-    default:
-      return reply(`${call.name} is not a read-only tool`, true);
+    default: {
+      // A tool marked read-only in TOOL_READ_ONLY without a case here does not compile.
+      const unhandled: never = name;
+      return unhandled;
+    }
   }
 }
 

@@ -18,9 +18,16 @@ function tmux(...args: string[]): string {
   return r.stdout;
 }
 
-/** The whole pane, scrollback included, wrapped lines joined. */
+/**
+ * The whole pane, scrollback included, wrapped lines joined: tmux's own wraps (-J) and ink's, which break a line
+ * longer than the pane (a path from a deep checkout) into full-width lines.
+ */
 function screen(session = SESSION): string {
-  return tmux('capture-pane', '-p', '-J', '-S', '-1000', '-t', session);
+  const width = Number(tmux('display-message', '-p', '-t', session, '#{pane_width}').trim());
+  const lines = tmux('capture-pane', '-p', '-J', '-S', '-1000', '-t', session).split('\n');
+  return lines
+    .reduce((text, line, i) => text + (i > 0 && lines[i - 1]!.length === width ? '' : '\n') + line, '')
+    .slice(1);
 }
 
 /** Polls the pane until `pattern` shows up; the error carries the screen as the user saw it. */
