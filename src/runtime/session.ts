@@ -8,6 +8,7 @@ import { sha256Hex } from '../journal/hash.js';
 import { worktreesRoot } from './cache-dir.js';
 import { createJournal, JournalWriter } from '../journal/journal-file.js';
 import { acquireRunLock, type RunLock } from '../journal/run-lock.js';
+import { isRunId } from '../journal/run-id.js';
 import { ensureAgentctlDir, journalPath, newRunId, runDir } from '../journal/run-store.js';
 import type { Config } from '../policy/config-schema.js';
 import { loadConfig } from '../policy/config.js';
@@ -44,9 +45,7 @@ export function runIdentity(
     env.AGENTCTL_CLOCK !== undefined && env.AGENTCTL_CLOCK !== '' ? new Date(env.AGENTCTL_CLOCK) : null;
   const now = pinned !== null && !Number.isNaN(pinned.getTime()) ? pinned : clock();
   const runId =
-    env.AGENTCTL_RUN_ID !== undefined && /^[A-Za-z0-9._-]{1,80}$/.test(env.AGENTCTL_RUN_ID)
-      ? env.AGENTCTL_RUN_ID
-      : undefined;
+    env.AGENTCTL_RUN_ID !== undefined && isRunId(env.AGENTCTL_RUN_ID) ? env.AGENTCTL_RUN_ID : undefined;
   return runId === undefined ? { now } : { runId, now };
 }
 

@@ -5,7 +5,8 @@ import { simpleGit } from 'simple-git';
 import { loadCassette } from '../../model/cassette.js';
 import { packageFile } from '../../paths.js';
 import type { CliIO } from '../io.js';
-import { checkPinnedRunId, fixCommand } from './fix.js';
+import { pinnedRunId } from '../../runtime/run-setup.js';
+import { fixCommand } from './fix.js';
 
 function gitIdentityEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -36,7 +37,8 @@ export async function materializeFixture(name: string, linkNodeModules: boolean)
 
 /** `agentctl demo`: a whole gated run on a bundled buggy repo with a recorded model; no key, no network. */
 export async function demoCommand(opts: { json?: boolean }, io: CliIO): Promise<number> {
-  checkPinnedRunId(io.env);
+  // A bad AGENTCTL_RUN_ID is refused before the demo repo is made.
+  pinnedRunId(io.env);
   const cassetteFile = packageFile('fixtures', 'cassettes', 'calc-node', 'demo.json');
   const cassette = await loadCassette(cassetteFile);
   const repo = await materializeFixture('calc-node', false);
