@@ -116,18 +116,43 @@ export async function commitTree(
   return (await gitIn(gitDir, args, { env })).trim();
 }
 
-/** Moves `ref` from `expected` (null: must not exist) to `next`, atomically; false when someone else moved it. */
+/** How a compare-and-swap of a ref ended: done, refused because the ref moved, or failed for another reason. */
+export type RefUpdate =
+  | { ok: true }
+  | { ok: false; reason: 'moved'; actual: string | null }
+  | { ok: false; reason: 'failed'; message: string };
+
+const NO_REF = '0'.repeat(40);
+
+/**
+ * Moves `ref` from `expected` (null: must not exist) to `next`, atomically. When git refuses, the ref is read
+ * again: only a ref that no longer holds `expected` has "moved"; any other failure (a held lock, an unknown
+ * object, an unwritable git dir) is reported as such, with git's words.
+ */
 export async function casUpdateRef(
   root: string,
   ref: string,
   next: string,
   expected: string | null,
-): Promise<boolean> {
+): Promise<RefUpdate> {
+  const gitDir = await gitDirOf(root);
   try {
-    await gitIn(await gitDirOf(root), ['update-ref', ref, next, expected ?? '0'.repeat(40)]);
-    return true;
+    await gitIn(gitDir, ['update-ref', ref, next, expected ?? NO_REF]);
+    return { ok: true };
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    const actual = await refValue(gitDir, ref);
+    if (actual !== expected) return { ok: false, reason: 'moved', actual };
+    return { ok: false, reason: 'failed', message: err.message };
+  }
+}
+
+/** The object a ref names exactly (no peeling), or null when it does not exist. */
+async function refValue(gitDir: string, ref: string): Promise<string | null> {
+  try {
+    return (await gitIn(gitDir, ['rev-parse', '--verify', '--quiet', ref])).trim() || null;
   } catch {
-    return false;
+    return null;
   }
 }
 
