@@ -19,6 +19,7 @@ import type { ModelProvider } from '../model/provider.js';
 import type { Approver, EffectHook, ProgressSink, RunContext, RunDeps } from './context.js';
 import { drive, type DriveOutcome } from './driver.js';
 import { failpoint } from './failpoints.js';
+import type { StepDeps } from './step.js';
 import { REAL_TRUST } from './trust.js';
 import {
   attachDependencies,
@@ -130,6 +131,43 @@ export async function openRun(
         await opened.writer.close();
         await lock?.release();
       },
+    },
+  };
+}
+
+/** A run's journal opened under its lock for steps taken after the run stopped (`ci fix` publishing). */
+export interface StepJournal {
+  entries: Awaited<ReturnType<typeof JournalWriter.open>>['entries'];
+  deps: StepDeps;
+  close(): Promise<void>;
+}
+
+/** Opens run `runId`'s journal, locked, for {@link runStep}; every appended event also goes to `progress`. */
+export async function openStepJournal(root: string, runId: string, progress: ProgressSink): Promise<StepJournal> {
+  const opened = await JournalWriter.open(journalPath(root, runId));
+  let lock: RunLock;
+  try {
+    lock = await acquireRunLock(runDir(root, runId));
+  } catch (err) {
+    await opened.writer.close();
+    throw err;
+  }
+  return {
+    entries: opened.entries,
+    deps: {
+      journal: {
+        append: async (input) => {
+          const entry = await opened.writer.append(input);
+          progress.entry(entry);
+          return entry;
+        },
+      },
+      failpoint,
+      progress,
+    },
+    close: async () => {
+      await opened.writer.close();
+      await lock.release();
     },
   };
 }

@@ -55,17 +55,15 @@ export async function publishPlanned(
   io: CliIO,
   out: { note: (line: string) => void; json: boolean },
 ): Promise<number | null> {
-  const [{ publishRun }, { octokitClient, PublishError }, { failpoint }] = await Promise.all([
+  const [{ publishRun }, { octokitClient, PublishError }] = await Promise.all([
     import('../../ci/publish.js'),
     import('../../ci/github.js'),
-    import('../../runtime/failpoints.js'),
   ]);
   const token = githubToken(io.env);
   try {
     const published = await publishRun(root, runId, {
       github:
         token === null ? null : await octokitClient(token, io.env.GITHUB_API_URL || 'https://api.github.com'),
-      failpoint,
       note: (line) => out.note(line),
       now: () => new Date(),
       runUrl: workflowRunUrl(io.env),
