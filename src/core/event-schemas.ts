@@ -207,7 +207,12 @@ export const EffectSchema = z.union([
     approvedBy: z.string(),
   }),
   z.strictObject({ kind: z.literal('finish'), outcome: TerminalPhaseSchema, reason: z.string() }),
-  z.strictObject({ kind: z.literal('publish_push'), remote: z.string(), branch: z.string(), sha: z.string() }),
+  z.strictObject({
+    kind: z.literal('publish_push'),
+    remote: z.string(),
+    branch: z.string(),
+    sha: z.string(),
+  }),
   z.strictObject({
     kind: z.literal('publish_pull'),
     repo: z.string(),

@@ -143,7 +143,11 @@ export interface StepJournal {
 }
 
 /** Opens run `runId`'s journal, locked, for {@link runStep}; every appended event also goes to `progress`. */
-export async function openStepJournal(root: string, runId: string, progress: ProgressSink): Promise<StepJournal> {
+export async function openStepJournal(
+  root: string,
+  runId: string,
+  progress: ProgressSink,
+): Promise<StepJournal> {
   const opened = await JournalWriter.open(journalPath(root, runId));
   let lock: RunLock;
   try {

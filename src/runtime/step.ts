@@ -11,8 +11,7 @@ export type StepDeps = Pick<RunDeps, 'journal' | 'failpoint' | 'progress'>;
 
 /** How a step ended: with the event it produced, or cut short by Ctrl-C (its intent stays open, as after a crash). */
 export type StepOutcome =
-  | { opKey: string; event: RunEvent }
-  | { opKey: string; interrupted: { opKey: string; effect: EffectKind } };
+  { opKey: string; event: RunEvent } | { opKey: string; interrupted: { opKey: string; effect: EffectKind } };
 
 /**
  * The one executor every effect goes through, a run's and `ci fix` publishing's alike: the op key from what the
