@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** src/eval (loopback APIs, sabotage) may import the runtime; the runtime's layers may not import it. */
+const EVAL_BOUNDARY = {
+  regex: '(^|/)(src/)?eval(/|$)',
+  message: 'src/eval holds test and eval helpers; the runtime layers must not import it (see docs/eval.md).',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'fixtures/**', 'coverage/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -43,10 +49,22 @@ export default tseslint.config(
               ],
               message: 'src/core is pure: no side-effecting imports.',
             },
+            EVAL_BOUNDARY,
           ],
         },
       ],
     },
+  },
+  {
+    // The eval's loopback servers and sabotage are for tests and `agentctl eval`, never the runtime's effect path.
+    files: [
+      'src/runtime/**/*.ts',
+      'src/model/**/*.ts',
+      'src/journal/**/*.ts',
+      'gates/**/*.ts',
+      'sandbox/**/*.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: [EVAL_BOUNDARY] }] },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

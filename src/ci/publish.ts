@@ -1,14 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { RunEvent } from '../core/events.js';
-import { GitError, UsageError } from '../errors.js';
-import { pushToBranch, type PushResult } from '../git/repo.js';
-import { canonicalJson, sha256Hex, type JournalEntry } from '../journal/entry.js';
-import { JournalWriter } from '../journal/journal-file.js';
-import { acquireRunLock } from '../journal/run-lock.js';
-import { journalPath, runDir } from '../journal/run-store.js';
-import type { Failpoint } from '../runtime/failpoints.js';
+import type { PublishEffect, PublishEvent, RunEvent } from '../core/events.js';
+import type { RunState } from '../core/state.js';
+import { GitError, InternalError, UsageError } from '../errors.js';
+import { pushToBranch } from '../git/repo.js';
+import { sha256Hex } from '../journal/hash.js';
+import type { JournalEntry } from '../journal/entry.js';
+import { runEntries } from '../journal/run-entries.js';
+import type { ProgressSink } from '../runtime/context.js';
 import { foldJournal } from '../runtime/fold.js';
+import { opKeyFor } from '../runtime/op-key.js';
+import { openStepJournal, type StepJournal } from '../runtime/session.js';
+import { journaledResult, runStep } from '../runtime/step.js';
 import { commentMarker, renderFixComment } from './fix-comment.js';
 import { PublishError, type GitHubClient, type IssueComment } from './github.js';
 
@@ -31,7 +34,6 @@ export type PublishPlan = z.infer<typeof PublishPlan>;
 export interface PublishDeps {
   /** Null when no token is available; publishing a comment then fails with a clear error. */
   github: GitHubClient | null;
-  failpoint: (name: Failpoint) => Promise<void>;
   note: (message: string) => void;
   now: () => Date;
   /** The CI run's page, shown in the comment. */
@@ -43,33 +45,35 @@ export interface PublishDeps {
 export interface PublishOutcome {
   /** Set when the run has nothing to publish yet (still running, interrupted) or no plan. */
   skipped: string | null;
-  pushed: { remote: string; branch: string; sha: string; result: PushResult | 'journaled' } | null;
+  pushed: {
+    remote: string;
+    branch: string;
+    sha: string;
+    result: 'pushed' | 'up_to_date' | 'replaced' | 'journaled';
+  } | null;
   pull: { number: number; url: string; created: boolean } | null;
   comment: { id: number; url: string; created: boolean } | null;
   /** The comment's Markdown (also when there is no comment to post), for the job summary. */
   report: string | null;
 }
 
-function opKey(runId: string, step: string, input: unknown): string {
-  return sha256Hex(canonicalJson({ runId, step, input }));
-}
-
-function lastResult(entries: readonly JournalEntry[], key: string): Record<string, unknown> | null {
-  const found = entries.findLast((e) => e.type === 'publish_result' && e.opKey === key);
-  return found === undefined ? null : (found.payload as Record<string, unknown>);
-}
+type PublishType = PublishEvent['type'];
+type Published<T extends PublishType> = Extract<RunEvent, { type: T }>;
 
 function reviewNote(entries: readonly JournalEntry[]): string | null {
-  for (const e of [...entries].reverse()) {
-    if (e.type !== 'effect_result') continue;
-    const event = (e.payload as { event?: RunEvent }).event;
-    if (event?.type === 'review_decided') return event.reason ?? null;
+  for (const e of runEntries(entries).reverse()) {
+    if (e.type === 'effect_result' && e.payload.event.type === 'review_decided')
+      return e.payload.event.reason ?? null;
   }
   return null;
 }
 
 /** The API client and a repository name, or an error that says which is missing and how to supply it. */
-function needGitHub(deps: PublishDeps, plan: PublishPlan, what: string): GitHubClient {
+function needGitHub(
+  deps: PublishDeps,
+  plan: PublishPlan,
+  what: string,
+): { github: GitHubClient; repo: string } {
   if (plan.repo === null)
     throw new UsageError(
       `${what} needs the repository name.`,
@@ -80,7 +84,7 @@ function needGitHub(deps: PublishDeps, plan: PublishPlan, what: string): GitHubC
       `${what} needs a GitHub token, and GITHUB_TOKEN is not set.`,
       'In a workflow: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}. The run itself is journaled; publish again with agentctl resume.',
     );
-  return deps.github;
+  return { github: deps.github, repo: plan.repo };
 }
 
 /** Finds the run's comment by its marker and updates it, or creates it; retried calls never post twice. */
@@ -91,6 +95,7 @@ async function upsertComment(
   runId: string,
   body: string,
   deps: PublishDeps,
+  steps: StepJournal,
 ): Promise<{ comment: IssueComment; created: boolean }> {
   const marker = commentMarker(runId);
   for (let attempt = 1; ; attempt += 1) {
@@ -101,7 +106,7 @@ async function upsertComment(
       if (mine !== undefined)
         return { comment: await github.updateComment(repo, mine.id, body), created: false };
       const comment = await github.createComment(repo, target, body);
-      await deps.failpoint('publish:after_comment');
+      await steps.deps.failpoint('publish:after_comment');
       return { comment, created: true };
     } catch (err) {
       if (!(err instanceof PublishError) || !err.retryable || attempt >= 3) throw err;
@@ -111,18 +116,46 @@ async function upsertComment(
   }
 }
 
+/** Progress for publishing: only notes reach the user (the steps themselves are reported by publishRun). */
+function notesOnly(note: (message: string) => void): ProgressSink {
+  return { entry: () => undefined, effectStarted: () => undefined, transitioned: () => undefined, note };
+}
+
+/** Runs one publishing effect through the runtime's step executor (intent, effect, result, one op-key scheme). */
+async function step<T extends PublishType>(
+  effect: PublishEffect,
+  state: RunState,
+  runId: string,
+  steps: StepJournal,
+  type: T,
+  perform: () => Promise<Published<T>>,
+): Promise<Published<T>> {
+  const done = await runStep(effect, state, runId, steps.deps, perform);
+  if ('interrupted' in done) throw new PublishError(`publishing was interrupted at ${effect.kind}`);
+  return asPublished(done.event, type);
+}
+
+function isPublished<T extends PublishType>(event: RunEvent, type: T): event is Published<T> {
+  return event.type === type;
+}
+
+/** The journaled event as the publishing step it answers; anything else means the journal is not this run's. */
+function asPublished<T extends PublishType>(event: RunEvent, type: T): Published<T> {
+  if (!isPublished(event, type)) throw new InternalError(`expected a ${type} event, got ${event.type}`);
+  return event;
+}
+
 /**
- * Publishes a finished or paused `ci fix` run: pushes its commit to `agentctl/<run-id>` and keeps one comment on
- * the target issue or pull request. Each step is journaled as publish_intent → publish_result in the run's own
- * journal, under the run lock; a push already journaled is not redone, and the comment is found by its hidden
- * marker, so a retry, a resume or a re-run of the same run id updates the comment instead of posting another.
+ * Publishes a finished or paused `ci fix` run: pushes its commit to `agentctl/<run-id>`, opens the pull request
+ * if planned, and keeps one comment on the target issue or pull request. Each step is an effect run by the
+ * runtime's step executor in the run's own journal, under the run lock, keyed like every other effect: a push or
+ * pull request already journaled is not redone, and the comment is found by its hidden marker, so a retry, a
+ * resume or a re-run of the same run id updates the comment instead of posting another.
  */
 export async function publishRun(root: string, runId: string, deps: PublishDeps): Promise<PublishOutcome> {
-  const opened = await JournalWriter.open(journalPath(root, runId));
-  let lock: Awaited<ReturnType<typeof acquireRunLock>> | null = null;
+  const steps = await openStepJournal(root, runId, notesOnly(deps.note));
   try {
-    lock = await acquireRunLock(runDir(root, runId));
-    const entries = opened.entries;
+    const entries = steps.entries;
     const folded = foldJournal(entries);
     const none: PublishOutcome = { skipped: null, pushed: null, pull: null, comment: null, report: null };
     if (folded.publish === null) return { ...none, skipped: 'this run was not started by ci fix' };
@@ -131,62 +164,81 @@ export async function publishRun(root: string, runId: string, deps: PublishDeps)
     const paused = folded.finished ? null : state.phase === 'REVIEW' ? ('awaiting_review' as const) : null;
     if (!folded.finished && paused === null)
       return { ...none, skipped: `the run has not ended (it is in ${state.phase}); resume it first` };
-    const append = (type: string, key: string, payload: unknown) =>
-      opened.writer.append({ type, phase: state.phase, opKey: key, payload });
+    const already = (effect: PublishEffect) => journaledResult(entries, opKeyFor(runId, state, effect));
 
     let pushed: PublishOutcome['pushed'] = null;
     if (state.phase === 'DONE' && plan.remote !== null) {
-      const input = { remote: plan.remote, branch: state.commit.branch, sha: state.commit.sha };
-      const key = opKey(runId, 'push', input);
-      if (lastResult(entries, key) !== null) {
+      const effect = {
+        kind: 'publish_push',
+        remote: plan.remote,
+        branch: state.commit.branch,
+        sha: state.commit.sha,
+      } as const;
+      const input = { remote: effect.remote, branch: effect.branch, sha: effect.sha };
+      if (already(effect) !== null) {
         pushed = { ...input, result: 'journaled' };
       } else {
-        await append('publish_intent', key, { step: 'push', ...input });
-        let result: PushResult;
-        try {
-          result = await pushToBranch(root, plan.remote, input.sha, input.branch, `Agentctl-Run: ${runId}`);
-        } catch (err) {
-          const e = err as GitError;
-          throw new PublishError(
-            `cannot push ${input.branch} to ${plan.remote}: ${e.message}`,
-            e.hint ??
-              'The checkout must hold push credentials (actions/checkout does by default) and the workflow needs `contents: write`.',
-          );
-        }
-        await append('publish_result', key, { step: 'push', ...input, result });
-        deps.note(`pushed ${input.sha.slice(0, 12)} to ${plan.remote} ${input.branch} (${result})`);
-        pushed = { ...input, result };
-        await deps.failpoint('publish:after_push');
+        const done = await step(effect, state, runId, steps, 'pushed', async () => {
+          try {
+            const result = await pushToBranch(
+              root,
+              input.remote,
+              input.sha,
+              input.branch,
+              `Agentctl-Run: ${runId}`,
+            );
+            return { type: 'pushed', ...input, result };
+          } catch (err) {
+            if (!(err instanceof GitError)) throw err;
+            throw new PublishError(
+              `cannot push ${input.branch} to ${input.remote}: ${err.message}`,
+              err.hint ??
+                'The checkout must hold push credentials (actions/checkout does by default) and the workflow needs `contents: write`.',
+            );
+          }
+        });
+        deps.note(`pushed ${input.sha.slice(0, 12)} to ${input.remote} ${input.branch} (${done.result})`);
+        pushed = { ...input, result: done.result };
+        await steps.deps.failpoint('publish:after_push');
       }
     }
 
     let pull: PublishOutcome['pull'] = null;
     if (pushed !== null && plan.pullBase !== null) {
-      const github = needGitHub(deps, plan, 'opening a pull request');
-      const input = { repo: plan.repo!, head: pushed.branch, base: plan.pullBase };
-      const key = opKey(runId, 'pull', input);
-      const done = lastResult(entries, key) as { number: number; url: string } | null;
-      if (done !== null) {
+      const { github, repo } = needGitHub(deps, plan, 'opening a pull request');
+      const effect = {
+        kind: 'publish_pull',
+        repo,
+        head: pushed.branch,
+        base: plan.pullBase,
+        title: plan.pullTitle ?? `agentctl: ${folded.ctx.task.split('\n')[0]!.slice(0, 60)}`,
+        closes: plan.closes,
+      } as const;
+      const journaled = already(effect);
+      if (journaled !== null) {
+        const done = asPublished(journaled, 'pull_request_opened');
         pull = { number: done.number, url: done.url, created: false };
       } else {
-        await append('publish_intent', key, { step: 'pull', ...input });
-        // Looked up first: a pull request opened before a crash (or by an earlier attempt) is the one.
-        const found = await github.findPull(input.repo, input.head);
-        const title = plan.pullTitle ?? `agentctl: ${folded.ctx.task.split('\n')[0]!.slice(0, 60)}`;
-        const body = [
-          `${commentMarker(runId)}`,
-          `The fix from agentctl run \`${runId}\`: a test that failed on the base code (RED) and a change that makes it and the whole suite pass (GREEN). The evidence is in the commit's \`Agentctl-*\` trailers.`,
-          ...(plan.closes !== null ? ['', `Closes #${plan.closes}.`] : []),
-        ].join('\n');
-        const made = found ?? (await github.createPull(input.repo, { ...input, title, body }));
-        await append('publish_result', key, {
-          step: 'pull',
-          number: made.number,
-          url: made.url,
-          created: found === null,
+        const done = await step(effect, state, runId, steps, 'pull_request_opened', async () => {
+          // Looked up first: a pull request opened before a crash (or by an earlier attempt) is the one.
+          const found = await github.findPull(repo, effect.head);
+          const body = [
+            commentMarker(runId),
+            `The fix from agentctl run \`${runId}\`: a test that failed on the base code (RED) and a change that makes it and the whole suite pass (GREEN). The evidence is in the commit's \`Agentctl-*\` trailers.`,
+            ...(effect.closes !== null ? ['', `Closes #${effect.closes}.`] : []),
+          ].join('\n');
+          const made =
+            found ??
+            (await github.createPull(repo, {
+              head: effect.head,
+              base: effect.base,
+              title: effect.title,
+              body,
+            }));
+          return { type: 'pull_request_opened', number: made.number, url: made.url, created: found === null };
         });
-        deps.note(`${found === null ? 'opened' : 'found'} pull request #${made.number}: ${made.url}`);
-        pull = { ...made, created: found === null };
+        deps.note(`${done.created ? 'opened' : 'found'} pull request #${done.number}: ${done.url}`);
+        pull = { number: done.number, url: done.url, created: done.created };
       }
     }
 
@@ -203,30 +255,26 @@ export async function publishRun(root: string, runId: string, deps: PublishDeps)
     });
     let comment: PublishOutcome['comment'] = null;
     if (plan.target !== null) {
-      const github = needGitHub(deps, plan, `commenting on #${plan.target}`);
-      const key = opKey(runId, 'comment', { repo: plan.repo, target: plan.target });
-      await append('publish_intent', key, {
-        step: 'comment',
-        repo: plan.repo,
-        target: plan.target,
-        bodySha: sha256Hex(body),
+      const { github, repo } = needGitHub(deps, plan, `commenting on #${plan.target}`);
+      const target = plan.target;
+      const bodySha = sha256Hex(body);
+      const effect = { kind: 'publish_comment', repo, target, bodySha } as const;
+      // Always run: the comment is found by its marker and brought up to date, never posted twice.
+      const done = await step(effect, state, runId, steps, 'commented', async () => {
+        const made = await upsertComment(github, repo, target, runId, body, deps, steps);
+        return {
+          type: 'commented',
+          id: made.comment.id,
+          url: made.comment.url,
+          created: made.created,
+          bodySha,
+        };
       });
-      const done = await upsertComment(github, plan.repo!, plan.target, runId, body, deps);
-      await append('publish_result', key, {
-        step: 'comment',
-        id: done.comment.id,
-        url: done.comment.url,
-        created: done.created,
-        bodySha: sha256Hex(body),
-      });
-      deps.note(
-        `${done.created ? 'posted' : 'updated'} the run's comment on #${plan.target}: ${done.comment.url}`,
-      );
-      comment = { id: done.comment.id, url: done.comment.url, created: done.created };
+      deps.note(`${done.created ? 'posted' : 'updated'} the run's comment on #${target}: ${done.url}`);
+      comment = { id: done.id, url: done.url, created: done.created };
     }
     return { skipped: null, pushed, pull, comment, report: body };
   } finally {
-    await opened.writer.close();
-    await lock?.release();
+    await steps.close();
   }
 }

@@ -17,6 +17,9 @@ const EFFECT_LABEL: Record<Effect['kind'], string> = {
   ask_user: 'the model asks the user a question',
   commit: 'committing on the run branch',
   finish: 'saving the evidence',
+  publish_push: 'pushing the run branch',
+  publish_pull: 'opening a pull request',
+  publish_comment: 'commenting on the issue or pull request',
 };
 
 /** Continuation lines (a runner's output quoted in a verdict) indented under their first line. */

@@ -175,6 +175,26 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('finished') }),
   z.strictObject({ type: z.literal('aborted'), reason: z.string() }),
   z.strictObject({ type: z.literal('budget_extended'), limits: BudgetLimitsSchema }),
+  z.strictObject({
+    type: z.literal('pushed'),
+    remote: z.string(),
+    branch: z.string(),
+    sha: z.string(),
+    result: z.enum(['pushed', 'up_to_date', 'replaced']),
+  }),
+  z.strictObject({
+    type: z.literal('pull_request_opened'),
+    number: z.number().int(),
+    url: z.string(),
+    created: z.boolean(),
+  }),
+  z.strictObject({
+    type: z.literal('commented'),
+    id: z.number(),
+    url: z.string(),
+    created: z.boolean(),
+    bodySha: z.string(),
+  }),
 ]);
 
 /** Every `Effect`, as read back from a journal. */
@@ -240,6 +260,26 @@ export const EffectSchema = z.union([
     approvedBy: z.string(),
   }),
   z.strictObject({ kind: z.literal('finish'), outcome: TerminalPhaseSchema, reason: z.string() }),
+  z.strictObject({
+    kind: z.literal('publish_push'),
+    remote: z.string(),
+    branch: z.string(),
+    sha: z.string(),
+  }),
+  z.strictObject({
+    kind: z.literal('publish_pull'),
+    repo: z.string(),
+    head: z.string(),
+    base: z.string(),
+    title: z.string(),
+    closes: z.number().int().positive().nullable(),
+  }),
+  z.strictObject({
+    kind: z.literal('publish_comment'),
+    repo: z.string(),
+    target: z.number().int().positive(),
+    bodySha: z.string(),
+  }),
 ]);
 
 // Compile-time proof that each schema describes its hand-written type exactly: change one without the other and

@@ -41,7 +41,25 @@ export type RunEvent =
   | { type: 'finished' }
   | { type: 'aborted'; reason: string }
   /** `agentctl resume --budget …` on a BUDGET_EXHAUSTED run: new limits, same run. */
-  | { type: 'budget_extended'; limits: BudgetLimits };
+  | { type: 'budget_extended'; limits: BudgetLimits }
+  /** `ci fix` publishing (after the run ended or paused for review): reports to the world, changes no state. */
+  | {
+      type: 'pushed';
+      remote: string;
+      branch: string;
+      sha: string;
+      result: 'pushed' | 'up_to_date' | 'replaced';
+    }
+  | { type: 'pull_request_opened'; number: number; url: string; created: boolean }
+  | { type: 'commented'; id: number; url: string; created: boolean; bodySha: string };
+
+/** The events of `ci fix` publishing; the machine's state does not depend on them. */
+export type PublishEvent = Extract<RunEvent, { type: 'pushed' | 'pull_request_opened' | 'commented' }>;
+
+/** True for an event of `ci fix` publishing, which reports a stopped run and decides nothing. */
+export function isPublishEvent(event: RunEvent): event is PublishEvent {
+  return event.type === 'pushed' || event.type === 'pull_request_opened' || event.type === 'commented';
+}
 
 /** What the runtime must do next; plain data, executed by src/runtime. */
 export type Effect =
@@ -96,7 +114,21 @@ export type Effect =
       green: GreenVerdict;
       approvedBy: string;
     }
-  | { kind: 'finish'; outcome: TerminalPhase; reason: string };
+  | { kind: 'finish'; outcome: TerminalPhase; reason: string }
+  /** `ci fix` publishing, run by src/ci/publish.ts through the same step executor once the machine stopped. */
+  | { kind: 'publish_push'; remote: string; branch: string; sha: string }
+  | { kind: 'publish_pull'; repo: string; head: string; base: string; title: string; closes: number | null }
+  | { kind: 'publish_comment'; repo: string; target: number; bodySha: string };
+
+/** The effects of `ci fix` publishing. */
+export type PublishEffect = Extract<Effect, { kind: 'publish_push' | 'publish_pull' | 'publish_comment' }>;
+
+/** True for a publishing effect: run after the machine stopped, never asked for by `transition`. */
+export function isPublishEffect(effect: Effect): effect is PublishEffect {
+  return (
+    effect.kind === 'publish_push' || effect.kind === 'publish_pull' || effect.kind === 'publish_comment'
+  );
+}
 
 export type EffectKind = Effect['kind'];
 
@@ -123,4 +155,8 @@ export const EFFECTS = {
   ask_user: { onResume: 'redo' },
   commit: { onResume: 'reconcile' },
   finish: { onResume: 'redo' },
+  // The remote tip, the pull request for the branch and the comment's marker are looked up before acting.
+  publish_push: { onResume: 'reconcile' },
+  publish_pull: { onResume: 'reconcile' },
+  publish_comment: { onResume: 'reconcile' },
 } as const satisfies Record<EffectKind, EffectSpec>;

@@ -1,6 +1,6 @@
 import { addUsage, exhaustedBudget, type BudgetUsage } from './budget.js';
 import { dataBlock } from './data-block.js';
-import type { Effect, RunEvent } from './events.js';
+import { isPublishEvent, type Effect, type RunEvent } from './events.js';
 import type { AttemptRecord, ChangeVerdict, GreenVerdict, PatchRef } from './evidence.js';
 import { isTerminal, type TerminalPhase } from './phases.js';
 import { redAcceptedFeedback, redRefusedFeedback } from './red-feedback.js';
@@ -44,6 +44,8 @@ export function transition(prev: RunState, event: RunEvent): Transition {
     return ask(resumed);
   }
   if (isEnded(state)) return { state: prev, effects: [] };
+  // Publishing reports a stopped run to the world (see src/ci/publish.ts); the machine's state does not change.
+  if (isPublishEvent(event)) return { state: prev, effects: [] };
   if (event.type === 'aborted') return finish({ ...state, phase: 'ABORTED', reason: event.reason });
 
   switch (state.phase) {
@@ -358,6 +360,9 @@ function onModelEvent(state: AuthoringState, event: RunEvent): Transition {
     case 'finished':
     case 'aborted':
     case 'budget_extended':
+    case 'pushed':
+    case 'pull_request_opened':
+    case 'commented':
       return unexpected(state, event);
     default: {
       const unhandled: never = event;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { simpleGit } from 'simple-git';
+import { raw } from '../git/repo.js';
 import type { RunState } from '../core/state.js';
 import type { TamperOutcome } from './journal-tamper.js';
 
@@ -49,9 +49,8 @@ export async function snapshotOutside(repo: string, canary: string): Promise<Rec
   const hooks = await readdir(join(repo, '.git', 'hooks')).catch(() => [] as string[]);
   snap['.git/hooks'] = hooks.sort().join(',');
   for (const h of hooks) snap[`.git/hooks/${h}`] = await hash(join(repo, '.git', 'hooks', h));
-  const git = simpleGit(repo);
-  snap.HEAD = (await git.raw(['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'])).trim();
-  snap.status = (await git.raw(['status', '--porcelain', '--untracked-files=all'])).trim();
+  snap.HEAD = (await raw(repo, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'])).trim();
+  snap.status = (await raw(repo, ['status', '--porcelain', '--untracked-files=all'])).trim();
   return snap;
 }
 
@@ -82,18 +81,17 @@ export async function commitFacts(
   repo: string,
   state: RunState,
 ): Promise<{ files: string[] | null; commits: number }> {
-  const git = simpleGit(repo);
-  const branches = (await git.raw(['branch', '--list', '--format=%(refname:short)', 'agentctl/*'])).trim();
+  const branches = (await raw(repo, ['branch', '--list', '--format=%(refname:short)', 'agentctl/*'])).trim();
   // Without a commit, any agentctl branch at all counts as a commit that should not exist.
   if (state.phase !== 'DONE')
     return { files: null, commits: branches === '' ? 0 : branches.split('\n').length };
   const { sha, branch } = state.commit;
-  const files = (await git.raw(['show', '--name-only', '--format=', sha]))
+  const files = (await raw(repo, ['show', '--name-only', '--format=', sha]))
     .trim()
     .split('\n')
     .filter(Boolean)
     .sort();
-  const count = Number((await git.raw(['rev-list', '--count', `HEAD..${branch}`])).trim());
+  const count = Number((await raw(repo, ['rev-list', '--count', `HEAD..${branch}`])).trim());
   return { files, commits: count };
 }
 
@@ -119,9 +117,8 @@ export async function committedTexts(
   paths: readonly string[],
 ): Promise<Record<string, string>> {
   if (state.phase !== 'DONE' || paths.length === 0) return {};
-  const git = simpleGit(repo);
   const texts: Record<string, string> = {};
   for (const path of paths)
-    texts[path] = await git.raw(['show', `${state.commit.sha}:${path}`]).catch(() => '');
+    texts[path] = await raw(repo, ['show', `${state.commit.sha}:${path}`]).catch(() => '');
   return texts;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { simpleGit } from 'simple-git';
+import { commitAllAsNewRepo } from '../git/repo.js';
 import { materializeFixture } from '../cli/commands/demo.js';
 import type { Cassette } from '../model/cassette.js';
 import type { Config } from '../policy/config-schema.js';
@@ -19,19 +19,12 @@ export async function materializeRepo(fixture: string, scenarioFile: string): Pr
   const source = isAbsolute(fixture) ? fixture : resolve(dirname(scenarioFile), fixture);
   const dir = await mkdtemp(join(tmpdir(), 'agentctl-eval-'));
   await cp(source, dir, { recursive: true });
-  const git = simpleGit(dir).env({
-    ...Object.fromEntries(
-      ['PATH', 'HOME', 'TMPDIR', 'LANG'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
-    ),
-    GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
-    GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+  await commitAllAsNewRepo(dir, {
+    name: 'agentctl eval',
+    email: 'eval@agentctl.invalid',
+    date: '2026-01-01T00:00:00Z',
+    message: 'fixture: initial commit',
   });
-  await git.init();
-  await git.addConfig('user.name', 'agentctl eval');
-  await git.addConfig('user.email', 'eval@agentctl.invalid');
-  await git.addConfig('commit.gpgsign', 'false');
-  await git.add('.');
-  await git.commit('fixture: initial commit');
   await symlink(packageFile('node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }

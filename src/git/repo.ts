@@ -1,10 +1,9 @@
 import { execa } from 'execa';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError, UsageError } from '../errors.js';
 import { gitIn } from './git-dir.js';
 import { blobAt, gitDirOf } from './objects.js';
 
-// Variables git needs to find itself and its config; simple-git rightly refuses editor/askpass overrides.
+// Variables git needs to find itself and its config; nothing that would point it at another repository.
 const PASS_THROUGH = [
   'PATH',
   'HOME',
@@ -16,24 +15,13 @@ const PASS_THROUGH = [
   'GIT_CONFIG_NOSYSTEM',
 ];
 
-/** A git command runner bound to one directory, with an optional extra environment. */
-export function gitAt(dir: string, env?: Record<string, string>): SimpleGit {
-  const git = simpleGit({ baseDir: dir, trimmed: false });
-  if (env === undefined) return git;
-  return git.env({ ...gitEnv(), ...env });
-}
-
 function gitEnv(): Record<string, string> {
   const base: Record<string, string> = {};
   for (const key of PASS_THROUGH) if (process.env[key] !== undefined) base[key] = process.env[key]!;
   return base;
 }
 
-/**
- * Runs one git command and returns its stdout. Commands that change the worktree or refs print nothing, and
- * simple-git waits 50 ms after any silent command before it resolves (its completion detection); at a dozen
- * such calls per gated cycle that was most of the runtime's own overhead, so these go through execa.
- */
+/** Runs one git command in `dir` and returns its stdout; a failure is a GitError with git's own words. */
 export async function raw(dir: string, args: string[], env?: Record<string, string>): Promise<string> {
   const run = await execa('git', args, {
     cwd: dir,
@@ -46,6 +34,23 @@ export async function raw(dir: string, args: string[], env?: Record<string, stri
     throw new GitError(`git ${args.join(' ')} failed in ${dir}: ${why}`);
   }
   return run.stdout;
+}
+
+/**
+ * Makes `dir` a repository whose files are one commit, with a fixed identity and date so that commit (and every
+ * commit built on it) has the same SHA each time: the demo's and the eval's fresh repositories.
+ */
+export async function commitAllAsNewRepo(
+  dir: string,
+  opts: { name: string; email: string; date: string; message: string },
+): Promise<void> {
+  const env = { GIT_AUTHOR_DATE: opts.date, GIT_COMMITTER_DATE: opts.date };
+  await raw(dir, ['init', '-q'], env);
+  await raw(dir, ['config', 'user.name', opts.name], env);
+  await raw(dir, ['config', 'user.email', opts.email], env);
+  await raw(dir, ['config', 'commit.gpgsign', 'false'], env);
+  await raw(dir, ['add', '.'], env);
+  await raw(dir, ['commit', '-q', '-m', opts.message], env);
 }
 
 /** The repository's top level, or a usage error that says how to get one. */
@@ -116,18 +121,43 @@ export async function commitTree(
   return (await gitIn(gitDir, args, { env })).trim();
 }
 
-/** Moves `ref` from `expected` (null: must not exist) to `next`, atomically; false when someone else moved it. */
+/** How a compare-and-swap of a ref ended: done, refused because the ref moved, or failed for another reason. */
+export type RefUpdate =
+  | { ok: true }
+  | { ok: false; reason: 'moved'; actual: string | null }
+  | { ok: false; reason: 'failed'; message: string };
+
+const NO_REF = '0'.repeat(40);
+
+/**
+ * Moves `ref` from `expected` (null: must not exist) to `next`, atomically. When git refuses, the ref is read
+ * again: only a ref that no longer holds `expected` has "moved"; any other failure (a held lock, an unknown
+ * object, an unwritable git dir) is reported as such, with git's words.
+ */
 export async function casUpdateRef(
   root: string,
   ref: string,
   next: string,
   expected: string | null,
-): Promise<boolean> {
+): Promise<RefUpdate> {
+  const gitDir = await gitDirOf(root);
   try {
-    await gitIn(await gitDirOf(root), ['update-ref', ref, next, expected ?? '0'.repeat(40)]);
-    return true;
+    await gitIn(gitDir, ['update-ref', ref, next, expected ?? NO_REF]);
+    return { ok: true };
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    const actual = await refValue(gitDir, ref);
+    if (actual !== expected) return { ok: false, reason: 'moved', actual };
+    return { ok: false, reason: 'failed', message: err.message };
+  }
+}
+
+/** The object a ref names exactly (no peeling), or null when it does not exist. */
+async function refValue(gitDir: string, ref: string): Promise<string | null> {
+  try {
+    return (await gitIn(gitDir, ['rev-parse', '--verify', '--quiet', ref])).trim() || null;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -3,14 +3,12 @@ import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JournalError, UsageError } from '../errors.js';
 import { ioError } from './io-error.js';
+import { isRunId } from './run-id.js';
 
 /** Directory in the user's repo that holds everything agentctl keeps between invocations. */
 export const AGENTCTL_DIR = '.agentctl';
 /** File name of a run's journal inside its run directory. */
 export const JOURNAL_FILE = 'journal.jsonl';
-
-// Run ids become directory names, so nothing that could climb out of runs/.
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 /** One run directory found by `listRuns`. */
 export interface RunInfo {
@@ -38,7 +36,7 @@ export async function ensureAgentctlDir(repoRoot: string): Promise<string> {
 
 /** `<repoRoot>/.agentctl/runs/<runId>`; throws `JournalError` for an id that is not a plain name. */
 export function runDir(repoRoot: string, runId: string): string {
-  if (!RUN_ID.test(runId)) {
+  if (!isRunId(runId)) {
     throw new JournalError(
       `invalid run id ${JSON.stringify(runId)}`,
       'Run ids look like 20261125-142233-a1b2c3: letters, digits, - and _.',
@@ -82,7 +80,7 @@ export async function listRuns(repoRoot: string): Promise<RunInfo[]> {
   let names: string[];
   try {
     const dirents = await readdir(root, { withFileTypes: true });
-    names = dirents.filter((d) => d.isDirectory() && RUN_ID.test(d.name)).map((d) => d.name);
+    names = dirents.filter((d) => d.isDirectory() && isRunId(d.name)).map((d) => d.name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw ioError(`cannot list runs in ${root}`, error);
@@ -109,6 +107,6 @@ export function newRunId(now: Date, random: () => string = () => randomBytes(3).
   const date = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}`;
   const time = `${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`;
   const id = `${date}-${time}-${random()}`;
-  if (!RUN_ID.test(id)) throw new JournalError(`random() produced an unusable run id suffix: ${id}`);
+  if (!isRunId(id)) throw new JournalError(`random() produced an unusable run id suffix: ${id}`);
   return id;
 }

@@ -96,11 +96,15 @@ export async function commitRun(
   await deps.failpoint('commit:before_ref');
   const current = await resolveRef(ctx.repoRoot, ref);
   if (current === sha) return { type: 'committed', sha, branch };
-  if (!(await casUpdateRef(ctx.repoRoot, ref, sha, current))) {
+  const moved = await casUpdateRef(ctx.repoRoot, ref, sha, current);
+  if (moved.ok) return { type: 'committed', sha, branch };
+  if (moved.reason === 'moved')
     throw new GitError(
-      `branch ${branch} moved while agentctl was committing to it`,
+      `branch ${branch} moved while agentctl was committing to it (now ${moved.actual?.slice(0, 12) ?? 'deleted'})`,
       'Inspect the branch; agentctl never force-moves it.',
     );
-  }
-  return { type: 'committed', sha, branch };
+  throw new GitError(
+    `cannot move branch ${branch} to ${sha.slice(0, 12)}: ${moved.message}`,
+    `The branch did not move; fix what git reports, then agentctl resume ${ctx.runId}.`,
+  );
 }

@@ -1,18 +1,17 @@
-import type { Effect, RunEvent } from '../core/events.js';
+import type { Effect } from '../core/events.js';
 import type { RunState } from '../core/state.js';
-import { InterruptedError } from '../errors.js';
 import { transition } from '../core/transition.js';
 import type { RunContext, RunDeps } from './context.js';
 import { executeEffect } from './execute.js';
-import { opKeyFor } from './op-key.js';
+import { runStep } from './step.js';
 import type { ReportMemory } from './verify.js';
 
 /** Why the driver returned: the run ended, or it paused at a durable boundary (resumable). */
 export type DriveOutcome = { state: RunState; paused: null | 'interrupted' | 'awaiting_review' };
 
 /**
- * Executes effects one at a time: intent journaled (fdatasync'ed) before the effect, result after it, then the
- * pure transition decides the next effect. A crash anywhere leaves a journal that resume can fold.
+ * Executes effects one at a time through runStep (intent journaled and fdatasync'ed before the effect, result
+ * after it), then the pure transition decides the next effect. A crash anywhere leaves a journal that resume can fold.
  */
 export async function drive(
   state0: RunState,
@@ -26,24 +25,14 @@ export async function drive(
   while (pending.length > 0) {
     if (deps.stopRequested()) return interrupted(state, deps, null);
     const effect = pending.shift()!;
-    const opKey = opKeyFor(ctx.runId, state, effect);
-    await deps.failpoint('intent:before');
-    await deps.journal.append({ type: 'effect_intent', phase: state.phase, opKey, payload: { effect } });
-    await deps.failpoint('intent:after');
-    deps.progress.effectStarted(effect, state);
     const hook = deps.effectHook;
-    let raw: RunEvent;
-    try {
-      raw = await executeEffect(effect, state, ctx, hook?.deps?.(effect, deps) ?? deps, opKey, memory);
-    } catch (err) {
-      // Ctrl-C killed the effect's command: its intent stays open, exactly as after a crash, and resume redoes it.
-      if (err instanceof InterruptedError) return interrupted(state, deps, { opKey, effect: effect.kind });
-      throw err;
-    }
-    const event = hook?.event?.(effect, raw) ?? raw;
-    await deps.failpoint('effect:after');
-    await deps.journal.append({ type: 'effect_result', phase: state.phase, opKey, payload: { event } });
-    await deps.failpoint('result:after');
+    const step = await runStep(effect, state, ctx.runId, deps, async (opKey) => {
+      const raw = await executeEffect(effect, state, ctx, hook?.deps?.(effect, deps) ?? deps, opKey, memory);
+      return hook?.event?.(effect, raw) ?? raw;
+    });
+    // Ctrl-C killed the effect's command: its intent stays open, exactly as after a crash, and resume redoes it.
+    if ('interrupted' in step) return interrupted(state, deps, step.interrupted);
+    const { event } = step;
     const next = transition(state, event);
     if (next.state !== state) {
       await deps.journal.append({

@@ -86,6 +86,11 @@ export async function executeEffect(
     case 'finish':
       await saveEvidence(state, ctx);
       return { type: 'finished' };
+    case 'publish_push':
+    case 'publish_pull':
+    case 'publish_comment':
+      // The machine never asks for these: `ci fix` runs them through runStep once the run stopped (src/ci/publish.ts).
+      throw new InternalError(`${effect.kind} is a publishing step; it runs after the run, not inside it`);
     default: {
       const never: never = effect;
       return never;

@@ -1,4 +1,4 @@
-import type { Effect } from '../core/events.js';
+import { isPublishEffect, isPublishEvent, type Effect } from '../core/events.js';
 import type { BaselineSummary, GreenVerdict, RedVerdict } from '../core/evidence.js';
 import type { TestReport } from '../core/report.js';
 import type { RunState } from '../core/state.js';
@@ -101,6 +101,8 @@ export function replayJournal(
     switch (entry.type) {
       case 'effect_intent': {
         const journaled = entry.payload.effect;
+        // `ci fix` publishing runs after the machine stopped; it is not one of its decisions.
+        if (isPublishEffect(journaled)) break;
         if (canonicalJson(pending[0]) !== canonicalJson(journaled)) {
           return diverge(entry.seq, 'effect', summarizeEffect(journaled), summarizeEffect(pending[0]));
         }
@@ -124,6 +126,7 @@ export function replayJournal(
       }
       case 'effect_result':
       case 'external_event':
+        if (isPublishEvent(entry.payload.event)) break;
         t = transition(state, entry.payload.event);
         state = t.state;
         pending = t.effects;

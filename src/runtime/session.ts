@@ -8,6 +8,7 @@ import { sha256Hex } from '../journal/hash.js';
 import { worktreesRoot } from './cache-dir.js';
 import { createJournal, JournalWriter } from '../journal/journal-file.js';
 import { acquireRunLock, type RunLock } from '../journal/run-lock.js';
+import { isRunId } from '../journal/run-id.js';
 import { ensureAgentctlDir, journalPath, newRunId, runDir } from '../journal/run-store.js';
 import type { Config } from '../policy/config-schema.js';
 import { loadConfig } from '../policy/config.js';
@@ -18,6 +19,7 @@ import type { ModelProvider } from '../model/provider.js';
 import type { Approver, EffectHook, ProgressSink, RunContext, RunDeps } from './context.js';
 import { drive, type DriveOutcome } from './driver.js';
 import { failpoint } from './failpoints.js';
+import type { StepDeps } from './step.js';
 import { REAL_TRUST } from './trust.js';
 import {
   attachDependencies,
@@ -44,9 +46,7 @@ export function runIdentity(
     env.AGENTCTL_CLOCK !== undefined && env.AGENTCTL_CLOCK !== '' ? new Date(env.AGENTCTL_CLOCK) : null;
   const now = pinned !== null && !Number.isNaN(pinned.getTime()) ? pinned : clock();
   const runId =
-    env.AGENTCTL_RUN_ID !== undefined && /^[A-Za-z0-9._-]{1,80}$/.test(env.AGENTCTL_RUN_ID)
-      ? env.AGENTCTL_RUN_ID
-      : undefined;
+    env.AGENTCTL_RUN_ID !== undefined && isRunId(env.AGENTCTL_RUN_ID) ? env.AGENTCTL_RUN_ID : undefined;
   return runId === undefined ? { now } : { runId, now };
 }
 
@@ -131,6 +131,47 @@ export async function openRun(
         await opened.writer.close();
         await lock?.release();
       },
+    },
+  };
+}
+
+/** A run's journal opened under its lock for steps taken after the run stopped (`ci fix` publishing). */
+export interface StepJournal {
+  entries: Awaited<ReturnType<typeof JournalWriter.open>>['entries'];
+  deps: StepDeps;
+  close(): Promise<void>;
+}
+
+/** Opens run `runId`'s journal, locked, for {@link runStep}; every appended event also goes to `progress`. */
+export async function openStepJournal(
+  root: string,
+  runId: string,
+  progress: ProgressSink,
+): Promise<StepJournal> {
+  const opened = await JournalWriter.open(journalPath(root, runId));
+  let lock: RunLock;
+  try {
+    lock = await acquireRunLock(runDir(root, runId));
+  } catch (err) {
+    await opened.writer.close();
+    throw err;
+  }
+  return {
+    entries: opened.entries,
+    deps: {
+      journal: {
+        append: async (input) => {
+          const entry = await opened.writer.append(input);
+          progress.entry(entry);
+          return entry;
+        },
+      },
+      failpoint,
+      progress,
+    },
+    close: async () => {
+      await opened.writer.close();
+      await lock.release();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { RunState } from '../core/state.js';
-import type { Approver, ProgressSink, ReviewDecision, ReviewRequest } from '../runtime/context.js';
+import type { ReviewDecision, ReviewRequest } from '../runtime/context.js';
+import type { RunHooks as SetupHooks } from '../runtime/run-setup.js';
 import { parseReplLine, type ReplCommand } from './repl-commands.js';
 import { memoryHistory, withLine, type HistoryStore } from './repl-history.js';
 import { budgetLines, diffLines, helpLines, outcomeLines, statusLine } from './repl-text.js';
@@ -16,12 +17,9 @@ export interface RunOutcome {
   alreadyFinished?: boolean;
 }
 
-/** What a run started from the REPL gets from it: a reviewer, a person to answer ask_user, progress, the stop flag. */
-export interface RunHooks {
-  approver: Approver;
+/** What a run started from the REPL gets from it: the run setup's hooks, always with a person to answer ask_user. */
+export interface RunHooks extends SetupHooks {
   askUser: (question: string) => Promise<string>;
-  progress: ProgressSink;
-  stopRequested: () => boolean;
 }
 
 /** The REPL's effects, wired by src/cli/commands/repl.ts (and by fakes in tests). */

@@ -62,6 +62,9 @@ const EFFECT_LABEL: Record<Effect['kind'], string> = {
   ask_user: 'the model asks you a question',
   commit: 'committing on the run branch',
   finish: 'saving the evidence',
+  publish_push: 'pushing the run branch',
+  publish_pull: 'opening a pull request',
+  publish_comment: 'commenting on the issue or pull request',
 };
 
 /** Where the progress sink sends what it learns. */

@@ -127,6 +127,10 @@ describe('agentctl ci fix', () => {
     expect(gh.pulls(REPO)[0]!.body).toContain('Closes #7.');
     expect(gh.pulls(REPO)[0]!.title).toBe('agentctl: fix #7: average() of an empty list is NaN');
     expect(body).toContain(`Opened pull request #${gh.pulls(REPO)[0]!.number}`);
+    const shown = await agentctl(['runs', 'show', 'gh-1001-7'], repo);
+    expect(shown.stdout).toContain(`published: pull request #${gh.pulls(REPO)[0]!.number} opened`);
+    expect(shown.stdout).toMatch(/publish: pull request agentctl\/gh-1001-7 → \S+ on acme\/calc/);
+    expect(shown.stdout).not.toContain('#undefined');
     expect(body).toContain('**RED**');
     expect(body).toContain('/actions/runs/1001/attempts/1');
     // The job summary shows the same report.
@@ -202,8 +206,10 @@ describe('agentctl ci fix', () => {
     // The push was journaled before the kill, so resume did not push again.
     const journal = await readFile(join(repo, '.agentctl', 'runs', 'gh-2002-7', 'journal.jsonl'), 'utf8');
     expect(
-      journal.split('\n').filter((l) => l.includes('"step":"push"') && l.includes('publish_intent')),
+      journal.split('\n').filter((l) => l.includes('"kind":"publish_push"') && l.includes('effect_intent')),
     ).toHaveLength(1);
+    // Publishing went through the runtime's executor: no hand-written publish events.
+    expect(journal).not.toContain('"type":"publish_intent"');
     // The publishing events extend the run's hash chain; audit and replay still hold.
     const audit = await agentctl(['audit', 'verify', 'gh-2002-7'], repo);
     expect(audit.exitCode, audit.stdout + audit.stderr).toBe(0);

@@ -1,6 +1,7 @@
-import { access, appendFile, realpath } from 'node:fs/promises';
+import { access, appendFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { isRunId, RUN_ID_RULE } from '../../journal/run-id.js';
 import type { Config } from '../../policy/config-schema.js';
 import { teach } from '../help.js';
 import type { CliIO } from '../io.js';
@@ -21,9 +22,6 @@ export interface CiFixFlags {
   openPr?: boolean | string;
 }
 
-// As run-store accepts them (runs list shows only such names).
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
-
 function whole(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
@@ -31,8 +29,7 @@ function whole(value: string): number {
 }
 
 function runIdOption(value: string): string {
-  if (!RUN_ID.test(value))
-    throw new InvalidArgumentError('a letter or digit, then letters, digits, "_" and "-"; at most 80');
+  if (!isRunId(value)) throw new InvalidArgumentError(RUN_ID_RULE);
   return value;
 }
 
@@ -58,17 +55,15 @@ export async function publishPlanned(
   io: CliIO,
   out: { note: (line: string) => void; json: boolean },
 ): Promise<number | null> {
-  const [{ publishRun }, { octokitClient, PublishError }, { failpoint }] = await Promise.all([
+  const [{ publishRun }, { octokitClient, PublishError }] = await Promise.all([
     import('../../ci/publish.js'),
     import('../../ci/github.js'),
-    import('../../runtime/failpoints.js'),
   ]);
   const token = githubToken(io.env);
   try {
     const published = await publishRun(root, runId, {
       github:
         token === null ? null : await octokitClient(token, io.env.GITHUB_API_URL || 'https://api.github.com'),
-      failpoint,
       note: (line) => out.note(line),
       now: () => new Date(),
       runUrl: workflowRunUrl(io.env),
@@ -179,25 +174,23 @@ async function resolveRequest(task: string | undefined, flags: CiFixFlags, io: C
  */
 export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, io: CliIO): Promise<number> {
   // Loaded here, not at start, so `agentctl --help` stays fast.
-  const [{ repoRoot, currentBranch }, { loadConfig }, { journalPath }, { readJournal }, { foldJournal }] =
-    await Promise.all([
-      import('../../git/repo.js'),
-      import('../../policy/config.js'),
-      import('../../journal/run-store.js'),
-      import('../../journal/journal-file.js'),
-      import('../../runtime/fold.js'),
-    ]);
-  const [{ absoluteModelSpec, resolveModel }, { reportOutcome }, { runSurface }] = await Promise.all([
-    import('../../model/resolve.js'),
+  const [{ currentBranch }, { journalPath }, { readJournal }, { foldJournal }, setup] = await Promise.all([
+    import('../../git/repo.js'),
+    import('../../journal/run-store.js'),
+    import('../../journal/journal-file.js'),
+    import('../../runtime/fold.js'),
+    import('../../runtime/run-setup.js'),
+  ]);
+  const [{ reportOutcome }, { runSurface }] = await Promise.all([
     import('../outcome.js'),
     import('../run-surface.js'),
   ]);
-  const root = await realpath(await repoRoot(io.cwd));
-  const loaded = await loadConfig(root);
-  const config: Config =
-    flags.maxLines === undefined
-      ? loaded
-      : { ...loaded, approval: { ...loaded.approval, maxAutoApproveLines: flags.maxLines } };
+  const pinned = setup.pinnedRunId(io.env);
+  const root = await setup.runRoot(io.cwd);
+  const maxLines = flags.maxLines;
+  const adjust = (c: Config): Config =>
+    maxLines === undefined ? c : { ...c, approval: { ...c.approval, maxAutoApproveLines: maxLines } };
+  const config = await setup.runConfig(root, { adjust });
   const request = await resolveRequest(task, flags, io);
   const surface = runSurface(io, config, {
     json: flags.json ?? false,
@@ -214,7 +207,7 @@ export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, 
     const gh = io.env.GITHUB_RUN_ID;
     const runId =
       flags.runId ??
-      (io.env.AGENTCTL_RUN_ID && RUN_ID.test(io.env.AGENTCTL_RUN_ID) ? io.env.AGENTCTL_RUN_ID : undefined) ??
+      pinned ??
       (gh && /^\d+$/.test(gh) ? `gh-${gh}${request.target !== null ? `-${request.target}` : ''}` : undefined);
     const existing =
       runId !== undefined &&
@@ -265,9 +258,11 @@ export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, 
     if (existing) {
       // A retried job (or a second invocation) continues the journaled run: nothing is done twice.
       const folded = foldJournal((await readJournal(journalPath(root, runId))).entries);
-      const model = await resolveModel(flags.model ?? folded.modelSpec ?? config.model, io.cwd, {
-        config,
+      const { model } = await setup.runModel({
+        spec: flags.model ?? folded.modelSpec ?? folded.ctx.config.model,
+        cwd: io.cwd,
         env: io.env,
+        config: await setup.runConfig(root, { resume: folded.ctx, adjust }),
         onRetry: surface.onModelRetry,
       });
       if (!flags.json) surface.out(surface.style.bold(`agentctl ci fix · continuing run ${runId}`));
@@ -283,13 +278,18 @@ export async function ciFixCommand(task: string | undefined, flags: CiFixFlags, 
       const { resumeRun } = await import('../../runtime/resume.js');
       result = await resumeRun(io.cwd, runId, { model, ...surface.session });
     } else {
-      const spec = flags.model ?? config.model;
-      const model = await resolveModel(spec, io.cwd, { config, env: io.env, onRetry: surface.onModelRetry });
+      const { model, modelSpec } = await setup.runModel({
+        spec: flags.model ?? config.model,
+        cwd: io.cwd,
+        env: io.env,
+        config,
+        onRetry: surface.onModelRetry,
+      });
       if (!flags.json) surface.out(surface.style.bold(`agentctl ci fix · ${request.why}`));
       const { startFix } = await import('../../runtime/session.js');
-      result = await startFix(io.cwd, request.task, {
+      result = await startFix(root, request.task, {
         model,
-        ...(spec !== undefined ? { modelSpec: absoluteModelSpec(spec, io.cwd) } : {}),
+        ...(modelSpec !== undefined ? { modelSpec } : {}),
         ...surface.session,
         config,
         publish: plan,

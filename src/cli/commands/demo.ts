@@ -1,42 +1,32 @@
 import { cp, mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleGit } from 'simple-git';
+import { commitAllAsNewRepo } from '../../git/repo.js';
 import { loadCassette } from '../../model/cassette.js';
 import { packageFile } from '../../paths.js';
 import type { CliIO } from '../io.js';
-import { checkPinnedRunId, fixCommand } from './fix.js';
-
-function gitIdentityEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG'])
-    if (process.env[key] !== undefined) env[key] = process.env[key]!;
-  return env;
-}
+import { pinnedRunId } from '../../runtime/run-setup.js';
+import { fixCommand } from './fix.js';
 
 /** Copies a bundled fixture into a fresh git repo in a temp dir; returns its path. */
 export async function materializeFixture(name: string, linkNodeModules: boolean): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `agentctl-${name}-`));
   await cp(packageFile('fixtures', 'repos', name), dir, { recursive: true });
   // Fixed dates make the fixture's base commit, and so every commit built on it, reproducible.
-  const git = simpleGit(dir).env({
-    ...gitIdentityEnv(),
-    GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
-    GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+  await commitAllAsNewRepo(dir, {
+    name: 'agentctl demo',
+    email: 'demo@agentctl.invalid',
+    date: '2026-01-01T00:00:00Z',
+    message: 'fixture: initial commit',
   });
-  await git.init();
-  await git.addConfig('user.name', 'agentctl demo');
-  await git.addConfig('user.email', 'demo@agentctl.invalid');
-  await git.addConfig('commit.gpgsign', 'false');
-  await git.add('.');
-  await git.commit('fixture: initial commit');
   if (linkNodeModules) await symlink(packageFile('node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }
 
 /** `agentctl demo`: a whole gated run on a bundled buggy repo with a recorded model; no key, no network. */
 export async function demoCommand(opts: { json?: boolean }, io: CliIO): Promise<number> {
-  checkPinnedRunId(io.env);
+  // A bad AGENTCTL_RUN_ID is refused before the demo repo is made.
+  pinnedRunId(io.env);
   const cassetteFile = packageFile('fixtures', 'cassettes', 'calc-node', 'demo.json');
   const cassette = await loadCassette(cassetteFile);
   const repo = await materializeFixture('calc-node', false);

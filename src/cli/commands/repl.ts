@@ -26,55 +26,58 @@ function outcomeOf(
 
 /** The runtime, loaded on first use so the prompt appears before git, the journal and the gates are loaded. */
 async function runtime() {
-  const [repo, journal, store, resolve, config, fold, resume, session] = await Promise.all([
-    import('../../git/repo.js'),
+  const [journal, store, fold, resume, session, setup] = await Promise.all([
     import('../../journal/journal-file.js'),
     import('../../journal/run-store.js'),
-    import('../../model/resolve.js'),
-    import('../../policy/config.js'),
     import('../../runtime/fold.js'),
     import('../../runtime/resume.js'),
     import('../../runtime/session.js'),
+    import('../../runtime/run-setup.js'),
   ]);
-  return { ...repo, ...journal, ...store, ...resolve, ...config, ...fold, ...resume, ...session };
+  return { ...journal, ...store, ...fold, ...resume, ...session, ...setup };
 }
 
-/** The REPL's effects: the real runtime, journal and model resolution, rooted at the user's directory. */
+/** The REPL's effects: the real runtime, journal and run setup, rooted at the user's directory. */
 export function replDeps(io: CliIO): ReplDeps {
+  const base = { cwd: io.cwd, env: io.env };
   return {
     who: io.env.USER ?? 'user',
     history: fileHistory(replHistoryPath(io.env)),
     configuredModel: async () => {
       const rt = await runtime();
-      return (await rt.loadConfig(await rt.repoRoot(io.cwd))).model;
+      return (await rt.runConfig(await rt.runRoot(io.cwd))).model;
     },
     checkModel: async (spec) => {
-      await (await runtime()).resolveModel(spec, io.cwd);
+      const rt = await runtime();
+      const config = await rt.runConfig(await rt.runRoot(io.cwd));
+      await rt.runModel({ ...base, spec, config, onRetry: () => undefined });
     },
     startRun: async (task, spec, hooks) => {
       const rt = await runtime();
-      const model = await rt.resolveModel(spec, io.cwd);
-      const result = await rt.startFix(io.cwd, task, {
-        model,
-        modelSpec: rt.absoluteModelSpec(spec, io.cwd),
-        ...hooks,
+      const setup = await rt.setupRun({ ...base, model: spec, surface: () => ({ session: hooks }) });
+      const result = await rt.startFix(setup.root, task, {
+        ...setup.session,
+        config: setup.config,
+        ...(setup.runId !== undefined ? { runId: setup.runId } : {}),
       });
       return outcomeOf(io, result);
     },
     resumeRun: async (runId, spec, hooks) => {
       const rt = await runtime();
-      const root = await rt.repoRoot(io.cwd);
-      const folded = rt.foldJournal((await rt.readJournal(rt.journalPath(root, runId))).entries);
-      const named = spec ?? folded.modelSpec ?? (await rt.loadConfig(root)).model;
-      const result = await rt.resumeRun(io.cwd, runId, {
-        model: await rt.resolveModel(named, io.cwd),
-        ...hooks,
+      const root = await rt.runRoot(io.cwd);
+      const folded = rt.foldJournal((await rt.readJournal(await rt.requireJournal(root, runId))).entries);
+      const setup = await rt.setupRun({
+        ...base,
+        model: spec,
+        resume: { config: folded.ctx.config, modelSpec: folded.modelSpec },
+        surface: () => ({ session: hooks }),
       });
+      const result = await rt.resumeRun(io.cwd, runId, setup.session);
       return outcomeOf(io, result);
     },
     listRuns: async () => {
       const rt = await runtime();
-      return rt.listRuns(await rt.repoRoot(io.cwd));
+      return rt.listRuns(await rt.runRoot(io.cwd));
     },
   };
 }

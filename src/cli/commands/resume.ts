@@ -5,11 +5,9 @@ import { UsageError } from '../../errors.js';
 import { repoRoot } from '../../git/repo.js';
 import { readJournal } from '../../journal/journal-file.js';
 import { requireJournal } from '../../journal/run-store.js';
-import { resolveModel } from '../../model/resolve.js';
-import { loadConfig } from '../../policy/config.js';
-import type { Config } from '../../policy/config-schema.js';
 import { foldJournal } from '../../runtime/fold.js';
 import { alreadyEnded, resumeRun } from '../../runtime/resume.js';
+import { setupRun } from '../../runtime/run-setup.js';
 import { uncommittedFiles } from '../dirty-tree.js';
 import type { CliIO } from '../io.js';
 import { reportOutcome } from '../outcome.js';
@@ -94,17 +92,17 @@ export async function resumeCommand(
     const failed = folded.publish !== null ? await publish(root, runId, opts.json === true, io) : null;
     return failed ?? code;
   }
-  const config: Config = folded.ctx.config ?? (await loadConfig(root));
-  const surface = runSurface(io, config, opts);
-  const model = await resolveModel(opts.model ?? folded.modelSpec ?? config.model, io.cwd, {
-    config,
+  const setup = await setupRun({
+    cwd: io.cwd,
     env: io.env,
-    onRetry: surface.onModelRetry,
+    model: opts.model,
+    resume: { config: folded.ctx.config, modelSpec: folded.modelSpec },
+    surface: (config) => runSurface(io, config, opts),
   });
+  const { surface } = setup;
   try {
     const result = await resumeRun(io.cwd, runId, {
-      model,
-      ...surface.session,
+      ...setup.session,
       ...(limits !== undefined ? { limits } : {}),
     });
     if (result.alreadyFinished && !opts.json) surface.out(endedLine(runId, result.state));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Effect, RunEvent } from '../../core/events.js';
 import type { TestReport } from '../../core/report.js';
 import { JournalCorruptError, UsageError } from '../../errors.js';
 import { repoRoot } from '../../git/repo.js';
@@ -23,10 +24,12 @@ export function describeEntry(e: RunEntry): string {
     case 'run_started':
       return `task: ${e.payload.start.task} (model ${e.payload.model})`;
     case 'effect_intent':
-      return `intent ${e.payload.effect.kind}`;
+      return describeIntent(e.payload.effect);
     case 'effect_result':
     case 'external_event': {
       const ev = e.payload.event;
+      const published = describePublished(ev);
+      if (published !== null) return published;
       if (ev.type === 'patch_applied')
         return `${ev.patchKind} patch ${ev.patch.sha.slice(0, 12)} applied: ${ev.patch.files.join(', ')}`;
       if (ev.type === 'patch_refused') return `${ev.patchKind} patch refused (${ev.rule}): ${ev.message}`;
@@ -72,6 +75,27 @@ export function describeEntry(e: RunEntry): string {
   }
 }
 
+/** An effect's intent; publishing steps say what they will publish where. */
+function describeIntent(effect: Effect): string {
+  if (effect.kind === 'publish_push')
+    return `publish: push ${effect.sha.slice(0, 12)} to ${effect.remote} ${effect.branch}`;
+  if (effect.kind === 'publish_pull')
+    return `publish: pull request ${effect.head} → ${effect.base} on ${effect.repo}`;
+  if (effect.kind === 'publish_comment') return `publish: comment on ${effect.repo}#${effect.target}`;
+  return `intent ${effect.kind}`;
+}
+
+/** What a publishing step did, or null for any other event. */
+function describePublished(ev: RunEvent): string | null {
+  if (ev.type === 'pushed') return `published: ${ev.branch} on ${ev.remote} (${ev.result})`;
+  if (ev.type === 'pull_request_opened')
+    return `published: pull request #${ev.number} ${ev.created ? 'opened' : 'found'} (${ev.url})`;
+  if (ev.type === 'commented')
+    return `published: comment ${ev.id} ${ev.created ? 'created' : 'updated'} (${ev.url})`;
+  return null;
+}
+
+// Journals written before publishing became effects carry publish_intent / publish_result events.
 function describePublishIntent(p: EventPayload<'publish_intent'>): string {
   switch (p.step) {
     case 'push':
