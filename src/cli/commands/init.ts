@@ -18,7 +18,7 @@ const exists = (path: string) =>
   );
 
 const MODEL_HOWTO =
-  'Set a model with `agentctl fix "<task>" --model anthropic:<model-name>` (ANTHROPIC_API_KEY in the environment), or "model" in agentctl.config.json; `--model scripted:<cassette.json>` replays a recorded model to try agentctl without an API key.';
+  'Set a model with `agentctl fix "<task>" --model <spec>`, or "model" in agentctl.config.json: anthropic:<model> (ANTHROPIC_API_KEY), openai:<model> (OPENAI_API_KEY), ollama:<model> (a local Ollama, no key), openai-compatible:<model> (llama.cpp, vLLM or a gateway at "modelOptions": { "baseUrl": ... }); `--model scripted:<cassette.json>` replays a recorded model to try agentctl without an API key. See docs/models.md.';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
