@@ -87,7 +87,10 @@ describe('OpenAIProvider', () => {
       turn('whole reply'),
     );
     const reasons: string[] = [];
-    const provider = chatProvider(api, { onRetry: (n) => reasons.push(n.reason) });
+    const provider = chatProvider(api, {
+      retry: { maxRetries: 5 },
+      onRetry: (n) => reasons.push(n.reason),
+    });
     const response = await provider.next(request('ORIENT'));
     expect(response.turn.text).toBe('whole reply');
     expect(response.meta?.attempts).toBe(6);
