@@ -50,5 +50,5 @@ describe('openai provider through the CLI', () => {
     expect(api.requests).toHaveLength(replies.length + 1);
     expect(api.requests.at(-1)!.body).toEqual(api.requests.at(-2)!.body);
     expect(await gitOut(repo, ['rev-list', '--count', 'HEAD..agentctl/openai-crash'])).toBe('1');
-  });
+  }, 180_000);
 });

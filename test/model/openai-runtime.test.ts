@@ -78,7 +78,7 @@ describe('openai provider in a gated run', () => {
     if (replay.state.phase !== 'DONE') return;
     const tree = (dir: string, sha: string) => gitOut(dir, ['rev-parse', `${sha}^{tree}`]);
     expect(await tree(replay.repo, replay.state.commit.sha)).toBe(await tree(r.repo, r.state.commit.sha));
-  });
+  }, 150_000);
 
   it('refuses propose_fix during AUTHOR_TEST: nothing applied, the attempt counted, the model told why', async () => {
     const replies = await happyPath();

@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { ToolName } from '../../core/proposals.js';
+import { canonicalJson } from '../../journal/canonical.js';
 import { toolDefinitions } from '../tool-schemas.js';
 import { objectInput, safeToolName, type TranscriptEntry } from '../transcript.js';
 
@@ -29,8 +30,9 @@ export function chatMessages(
         tool_calls: entry.calls.map((call) => ({
           id: call.id,
           type: 'function' as const,
-          // Malformed input goes back as an object holding it, so servers that parse arguments accept the turn.
-          function: { name: safeToolName(call.name), arguments: JSON.stringify(objectInput(call.input)) },
+          // Malformed input goes back as an object holding it, so servers that parse arguments accept the turn;
+          // canonical (sorted) keys make a resumed run, rebuilt from the journal, send the very same bytes.
+          function: { name: safeToolName(call.name), arguments: canonicalJson(objectInput(call.input)) },
         })),
       });
       continue;
