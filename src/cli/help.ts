@@ -38,13 +38,13 @@ const EXIT_CODES =
 
 /** How to pick a model with each provider; shown by every command that runs one. */
 const MODELS =
-  '--model anthropic:<name>          Claude; ANTHROPIC_API_KEY (a bare claude-* works)\n' +
-  '--model openai:<name>             OpenAI; OPENAI_API_KEY (a bare gpt-*, o3… works)\n' +
-  '--model ollama:<name>             a local Ollama, no key (OLLAMA_HOST)\n' +
-  '--model openai-compatible:<name>  llama.cpp, vLLM, OpenRouter, LiteLLM… at\n' +
-  '                                  modelOptions.baseUrl in agentctl.config.json\n' +
-  '--model scripted:<cassette.json>  a recorded model: no key, no network\n' +
-  'Or set "model" in agentctl.config.json. Details: docs/models.md.';
+  'anthropic:<name>           Claude, ANTHROPIC_API_KEY; or a bare claude-* name\n' +
+  'openai:<name>              OpenAI, OPENAI_API_KEY; or a bare gpt-*, o1/o3/o4*\n' +
+  'ollama:<name>              a local Ollama, no key (OLLAMA_HOST)\n' +
+  'openai-compatible:<name>   llama.cpp, vLLM, OpenRouter, LiteLLM… at\n' +
+  '                           modelOptions.baseUrl in agentctl.config.json\n' +
+  'scripted:<cassette.json>   a recorded model: no key, no network\n' +
+  'Pass it with --model, or set "model" in agentctl.config.json (docs/models.md).';
 
 const CONFIG =
   'agentctl.config.json at the repository root (agentctl init writes one); the\n' +
