@@ -17,8 +17,14 @@ const exists = (path: string) =>
     () => false,
   );
 
-const MODEL_HOWTO =
-  'Set a model with `agentctl fix "<task>" --model <spec>`, or "model" in agentctl.config.json: anthropic:<model> (ANTHROPIC_API_KEY), openai:<model> (OPENAI_API_KEY), ollama:<model> (a local Ollama, no key), openai-compatible:<model> (llama.cpp, vLLM or a gateway at "modelOptions": { "baseUrl": ... }); `--model scripted:<cassette.json>` replays a recorded model to try agentctl without an API key. See docs/models.md.';
+const MODEL_HOWTO = [
+  'Set a model with --model, or "model" in agentctl.config.json:',
+  '  agentctl fix "<task>" --model anthropic:<model-name>          (ANTHROPIC_API_KEY)',
+  '  agentctl fix "<task>" --model openai:<model-name>             (OPENAI_API_KEY)',
+  '  agentctl fix "<task>" --model ollama:<model-name>             (a local Ollama, no key)',
+  '  agentctl fix "<task>" --model openai-compatible:<model-name>  (llama.cpp, vLLM or a gateway at "modelOptions": { "baseUrl": "..." })',
+  '--model scripted:<cassette.json> replays a recorded model to try agentctl without an API key. See docs/models.md.',
+].join('\n');
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
