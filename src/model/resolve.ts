@@ -13,7 +13,7 @@ export const MODEL_KINDS = ['scripted', 'anthropic', 'openai', 'ollama', 'openai
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 const HOW =
-  'Pass --model with one of: scripted:<cassette.json> (a recorded model, no key), anthropic:<model> or claude-* (ANTHROPIC_API_KEY), openai:<model> or gpt-*/o1*/o3*/o4* (OPENAI_API_KEY), ollama:<model> (a local Ollama), openai-compatible:<model> (modelOptions.baseUrl in agentctl.config.json); or set "model" in agentctl.config.json. See docs/models.md.';
+  'Pass --model scripted:<cassette.json> to play a recorded model (no key), --model anthropic:<model> or a bare claude-* name (ANTHROPIC_API_KEY), --model openai:<model> or a bare gpt-*/o1*/o3*/o4* name (OPENAI_API_KEY), --model ollama:<model> (a local Ollama, no key) or --model openai-compatible:<model> (modelOptions.baseUrl in agentctl.config.json); or set "model" in agentctl.config.json. See docs/models.md.';
 
 /** The spec with a scripted cassette path made absolute, so a resumed run finds the same file. */
 export function absoluteModelSpec(spec: string, cwd: string): string {
