@@ -7,6 +7,10 @@ export const HELP_WIDTH = 80;
 const ENV = {
   ANTHROPIC_API_KEY: 'API key for --model anthropic:<name>',
   ANTHROPIC_BASE_URL: 'another endpoint for the Anthropic API (a proxy, a gateway)',
+  OPENAI_API_KEY:
+    'API key for --model openai:<name> (and openai-compatible:<name> unless modelOptions.apiKeyEnv names another)',
+  OPENAI_BASE_URL: 'another endpoint for --model openai:<name> (default https://api.openai.com/v1)',
+  OLLAMA_HOST: 'where --model ollama:<name> finds Ollama (default 127.0.0.1:11434)',
   NO_COLOR: 'set to print without colors (also off when TERM=dumb or not a TTY)',
   AGENTCTL_CACHE_DIR: 'where run worktrees live (default $XDG_CACHE_HOME/agentctl, else ~/.cache/agentctl)',
   AGENTCTL_RUN_ID: 'pin the id of a new run (letters, digits, - and _), for scripts and tests',
@@ -31,6 +35,16 @@ const EXIT_CODES =
   '0 done, or check passed · 1 a gate or check failed · 2 usage or config error\n' +
   '3 escalated to a human, or a GREEN patch awaits review · 4 budget exhausted\n' +
   '(resumable) · 130 interrupted (resumable) · 70 internal error (a bug)';
+
+/** How to pick a model with each provider; shown by every command that runs one. */
+const MODELS =
+  'anthropic:<name>           Claude, ANTHROPIC_API_KEY; or a bare claude-* name\n' +
+  'openai:<name>              OpenAI, OPENAI_API_KEY; or a bare gpt-*, o1/o3/o4*\n' +
+  'ollama:<name>              a local Ollama, no key (OLLAMA_HOST)\n' +
+  'openai-compatible:<name>   llama.cpp, vLLM, OpenRouter, LiteLLM… at\n' +
+  '                           modelOptions.baseUrl in agentctl.config.json\n' +
+  'scripted:<cassette.json>   a recorded model: no key, no network\n' +
+  'Pass it with --model, or set "model" in agentctl.config.json (docs/models.md).';
 
 const CONFIG =
   'agentctl.config.json at the repository root (agentctl init writes one); the\n' +
@@ -80,7 +94,10 @@ function envBlock(names: readonly EnvName[]): string {
 export function teach(cmd: Command, t: Teaching): Command {
   const examples = t.examples.map(([line, what]) => (what === '' ? line : `${line}\n    ${what}`)).join('\n');
   cmd.addHelpText('before', `${block('Examples', examples)}`);
+  // A command that reads a model's key runs a model, so it says how to pick one.
+  const runsModel = t.env?.includes('OPENAI_API_KEY') === true;
   const after = [
+    runsModel ? block('Models', MODELS) : '',
     t.env !== undefined && t.env.length > 0 ? block('Environment', envBlock(t.env)) : '',
     t.config === false ? '' : block('Config file', CONFIG),
     block('Exit codes', t.exitCodes ?? EXIT_CODES),
@@ -96,6 +113,9 @@ export const ALL_ENV = Object.keys(ENV) as EnvName[];
 export const RUN_ENV: readonly EnvName[] = [
   'ANTHROPIC_API_KEY',
   'ANTHROPIC_BASE_URL',
+  'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'OLLAMA_HOST',
   'NO_COLOR',
   'AGENTCTL_CACHE_DIR',
   'AGENTCTL_BWRAP',

@@ -23,7 +23,8 @@ function positiveInt(value: string): number {
   return n;
 }
 
-const MODEL_HELP = 'model to use: scripted:<cassette.json> (a recorded model) or anthropic:<name>';
+const MODEL_HELP =
+  'model: anthropic:<name>, openai:<name>, ollama:<name>, openai-compatible:<name>, or scripted:<cassette.json>';
 const RUN_ID_HELP = 'a run id, a unique prefix of one, or last (see agentctl runs list)';
 
 /** `-C <dir>`: like git -C, every command runs as if started in <dir>; it must be an existing directory. */

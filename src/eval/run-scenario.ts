@@ -52,7 +52,7 @@ export async function runScenario(loaded: LoadedScenario, sabotage?: SabotageGat
   try {
     const config = await scenarioConfig(repo, scenario.config);
     if (scenario.modelFaults !== undefined)
-      faulty = await faultyModel(cassette, scenario.modelFaults, config, repo);
+      faulty = await faultyModel(cassette, scenario.modelFaults, config, repo, scenario.modelProvider);
     const opts = {
       model: faulty?.model ?? new ScriptedProvider(cassette),
       approver: policyApprover(config.approval.maxAutoApproveLines, 'eval policy'),

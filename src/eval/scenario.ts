@@ -106,7 +106,13 @@ export const Scenario = z
       )
       .optional()
       .describe(
-        'Play the cassette through the Anthropic provider and a loopback Messages API that injects these faults',
+        'Play the cassette through a real provider and its loopback API (see modelProvider) that injects these faults',
+      ),
+    modelProvider: z
+      .enum(['anthropic', 'openai'])
+      .optional()
+      .describe(
+        'With modelFaults: anthropic (default; loopback Messages API) or openai (loopback Chat Completions API)',
       ),
     crash: z
       .object({

@@ -75,6 +75,7 @@ export const ModelResponseSchema = z.strictObject({
       stopReason: z.string().nullable(),
       requestId: z.string().nullable(),
       attempts: z.number(),
+      note: z.string().exactOptional(),
     })
     .exactOptional(),
 });

@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ModelTurn } from '../core/proposals.js';
 import type { ModelPrice } from '../policy/config-schema.js';
+import { anthropicMessages } from './anthropic-messages.js';
 import { callOnce, type ApiReply, type MessageParams } from './api-call.js';
 import { costUsd, priceFor } from './pricing.js';
 import { SYSTEM_PROMPT } from './prompts.js';
@@ -133,7 +134,7 @@ export class AnthropicProvider implements ModelProvider {
       max_tokens: this.opts.maxTokensPerTurn ?? 8192,
       system: [{ type: 'text', text: SYSTEM_PROMPT, cache_control: { type: 'ephemeral' } }],
       ...(tools.length > 0 ? { tools } : {}),
-      messages: this.transcript.messages(),
+      messages: anthropicMessages(this.transcript.view()),
     };
   }
 

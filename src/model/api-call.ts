@@ -1,6 +1,14 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { TokenUsage } from './pricing.js';
-import { AttemptTimeoutError, StreamCutError } from './retry.js';
+import {
+  ApiStatusError,
+  AttemptTimeoutError,
+  CallCancelled,
+  ConnectionFailure,
+  StreamCutError,
+  StreamErrorEvent,
+} from './retry.js';
 
 /** One model reply, reduced to what agentctl uses. */
 export interface ApiReply {
@@ -170,8 +178,28 @@ export async function callOnce(
       throw new StreamCutError('connection dropped: the stream ended before message_stop');
     return builder.result(response.headers.get('request-id'));
   } catch (err) {
-    throw timedOut ? timeout() : err;
+    throw timedOut ? timeout() : neutralError(err);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Error types of the Messages API that another attempt can fix. */
+const RETRYABLE_TYPES = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error']);
+
+// `instanceof` on the generic class would type status and headers as `any`; this keeps their declared types.
+function isApiError(err: unknown): err is APIError {
+  return err instanceof APIError;
+}
+
+/** Maps the Anthropic SDK's errors to the neutral ones retrying understands; anything else passes unchanged. */
+export function neutralError(err: unknown): unknown {
+  if (err instanceof APIUserAbortError) return new CallCancelled(err.message);
+  if (err instanceof APIConnectionError) return new ConnectionFailure(err.message);
+  if (!isApiError(err)) return err;
+  const type = err.type ?? 'error';
+  const detail = err.apiMessage ?? err.message;
+  // An `event: error` inside an SSE stream has no status, only the error type.
+  if (err.status === undefined) return new StreamErrorEvent(type, detail, RETRYABLE_TYPES.has(type));
+  return new ApiStatusError(err.status, type, detail, err.headers ?? undefined);
 }

@@ -41,8 +41,17 @@ export interface ModelResponse {
     cacheReadTokens?: number;
     cacheWriteTokens?: number;
   };
-  /** How the turn was obtained, for the journal: model id, why it stopped, request id, attempts made. */
-  meta?: { model: string; stopReason: string | null; requestId: string | null; attempts: number };
+  /**
+   * How the turn was obtained, for the journal: model id, why it stopped, request id, attempts made, and once per
+   * run what the user should know about how it is priced (an unknown model is priced as the dearest).
+   */
+  meta?: {
+    model: string;
+    stopReason: string | null;
+    requestId: string | null;
+    attempts: number;
+    note?: string;
+  };
 }
 
 /** The one interface every model sits behind; the runtime never trusts what it returns. */

@@ -1,5 +1,3 @@
-import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-
 /** How often and how long the provider retries a failed request. */
 export interface RetryPolicy {
   /** Retries after the first attempt; 0 disables retrying. */
@@ -40,33 +38,56 @@ export interface Failure {
   retryAfterMs?: number;
 }
 
-/** Raised by the streaming code when the server closed the stream before `message_stop`. */
+/** Raised by the streaming code when the server closed the stream before its end marker. */
 export class StreamCutError extends Error {}
 
-/** Raised when an attempt outlived its timeout (the SDK reports our own abort as a user abort). */
+/** Raised when an attempt outlived its timeout (the SDKs report our own abort as a user abort). */
 export class AttemptTimeoutError extends Error {}
 
-const RETRYABLE_TYPES = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error']);
+/*
+ * The neutral failures every provider maps its SDK's errors to, so that retrying is decided in one place and no
+ * vendor's types leak into it.
+ */
 
-// `instanceof` on the generic class would type status and headers as `any`; this keeps their declared types.
-function isApiError(err: unknown): err is APIError {
-  return err instanceof APIError;
+/** The API answered with an HTTP error status. */
+export class ApiStatusError extends Error {
+  constructor(
+    readonly status: number,
+    /** The API's error type, e.g. `rate_limit_error`; `error` when it sent none. */
+    readonly type: string,
+    readonly detail: string,
+    readonly headers: Headers | undefined,
+  ) {
+    super(`${status} ${type}: ${detail}`);
+  }
 }
+
+/** An error event inside a stream that had started fine; the provider knows which of its types are transient. */
+export class StreamErrorEvent extends Error {
+  constructor(
+    readonly type: string,
+    readonly detail: string,
+    readonly retryable: boolean,
+  ) {
+    super(`${type} during the stream: ${detail}`);
+  }
+}
+
+/** The request never got an answer: refused connection, reset, DNS failure. */
+export class ConnectionFailure extends Error {}
+
+/** The caller cancelled the request. */
+export class CallCancelled extends Error {}
 
 /** Classifies an error from one attempt: HTTP status, error events inside a stream, dropped connections. */
 export function classify(err: unknown): Failure {
   if (err instanceof AttemptTimeoutError) return { retryable: true, reason: err.message };
   if (err instanceof StreamCutError) return { retryable: true, reason: err.message };
-  if (err instanceof APIUserAbortError) return { retryable: false, reason: 'the request was cancelled' };
-  if (err instanceof APIConnectionError)
+  if (err instanceof CallCancelled) return { retryable: false, reason: 'the request was cancelled' };
+  if (err instanceof ConnectionFailure)
     return { retryable: true, reason: `connection error: ${err.message}` };
-  if (isApiError(err)) {
-    const type = err.type ?? 'error';
-    const detail = err.apiMessage ?? err.message;
-    if (err.status === undefined) {
-      // An `event: error` inside an SSE stream: no status, only the error type.
-      return { retryable: RETRYABLE_TYPES.has(type), reason: `${type} during the stream: ${detail}` };
-    }
+  if (err instanceof StreamErrorEvent) return { retryable: err.retryable, reason: err.message };
+  if (err instanceof ApiStatusError) {
     const header = err.headers?.get('x-should-retry');
     const retryable =
       header === 'true' ||
@@ -75,7 +96,7 @@ export function classify(err: unknown): Failure {
     const retryAfterMs = parseRetryAfter(err.headers);
     return {
       retryable,
-      reason: `${err.status} ${type}: ${detail}`,
+      reason: err.message,
       status: err.status,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     };

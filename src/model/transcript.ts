@@ -1,4 +1,3 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import type { Phase } from '../core/phases.js';
 import { READ_ONLY_TOOLS, type ModelTurn, type ToolName } from '../core/proposals.js';
 import { NOT_RUN_NOTE, acceptedNote, phaseNote, runtimeMessage, taskMessage } from './prompts.js';
@@ -12,7 +11,8 @@ interface ResultItem {
   isError: boolean;
 }
 
-interface Call {
+/** A call of the model's, with the id its result answers. */
+export interface Call {
   id: string;
   name: string;
   input: unknown;
@@ -20,6 +20,14 @@ interface Call {
 
 type Entry =
   | { role: 'user'; results: ResultItem[]; texts: string[] }
+  | { role: 'assistant'; text: string; calls: Call[] };
+
+/**
+ * One turn of the conversation as every provider receives it: a user turn answers each call of the assistant turn
+ * before it (results first, then texts), an assistant turn holds the model's text and calls (with ids).
+ */
+export type TranscriptEntry =
+  | { role: 'user'; results: Array<{ id: string; content: string; isError: boolean }>; texts: string[] }
   | { role: 'assistant'; text: string; calls: Call[] };
 
 /** Results shorter than this stay verbatim: a note would save nothing. */
@@ -107,30 +115,23 @@ export class Transcript {
     return { ...turn, calls };
   }
 
-  /** The messages to send: pruned, and with a cache breakpoint on the last block so the next turn reads it. */
-  messages(): Anthropic.MessageParam[] {
+  /** The conversation to send, pruned, in no vendor's format: each provider maps it to its API's messages. */
+  view(): TranscriptEntry[] {
     let longSeen = 0;
-    const messages: Anthropic.MessageParam[] = this.entries.map((entry) => {
-      if (entry.role === 'assistant') return { role: 'assistant', content: assistantBlocks(entry) };
-      const content: Anthropic.ContentBlockParam[] = entry.results.map((r) => {
+    return this.entries.map((entry) => {
+      if (entry.role === 'assistant')
+        return { role: 'assistant', text: entry.text, calls: entry.calls.map((c) => ({ ...c })) };
+      const results = entry.results.map((r) => {
         const long = r.content.length >= PRUNE_MIN_CHARS;
         const prune = long && longSeen++ < this.pruned;
         return {
-          type: 'tool_result',
-          tool_use_id: r.id,
+          id: r.id,
           content: prune ? `[pruned: ${r.label}, ${Buffer.byteLength(r.content)} bytes]` : r.content,
-          ...(r.isError ? { is_error: true } : {}),
+          isError: r.isError,
         };
       });
-      for (const text of entry.texts) content.push({ type: 'text', text });
-      return { role: 'user', content };
+      return { role: 'user', results, texts: [...entry.texts] };
     });
-    const last = messages.at(-1);
-    if (last !== undefined && Array.isArray(last.content)) {
-      const block = last.content.at(-1);
-      if (block !== undefined) Object.assign(block, { cache_control: { type: 'ephemeral' } });
-    }
-    return messages;
   }
 
   private advancePruning(): void {
@@ -141,25 +142,15 @@ export class Transcript {
   }
 }
 
-function assistantBlocks(entry: Extract<Entry, { role: 'assistant' }>): Anthropic.ContentBlockParam[] {
-  const blocks: Anthropic.ContentBlockParam[] = [];
-  // The API refuses empty text blocks and empty assistant turns.
-  if (entry.text.trim() !== '') blocks.push({ type: 'text', text: entry.text });
-  for (const call of entry.calls) {
-    blocks.push({ type: 'tool_use', id: call.id, name: safeName(call.name), input: asObject(call.input) });
-  }
-  if (blocks.length === 0) blocks.push({ type: 'text', text: '(no reply)' });
-  return blocks;
-}
-
-/** The API only takes an object as tool input; the core already judged the original, so keep it visible. */
-function asObject(input: unknown): Record<string, unknown> {
+/** The model's input for a call, as an object: APIs only take objects, and the core already judged the original. */
+export function objectInput(input: unknown): Record<string, unknown> {
   if (typeof input === 'object' && input !== null && !Array.isArray(input))
     return input as Record<string, unknown>;
   return { malformed_input: input ?? null };
 }
 
-function safeName(name: string): string {
+/** A tool name every API accepts (letters, digits, `_`, `-`, at most 64), whatever the model called. */
+export function safeToolName(name: string): string {
   return name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'unnamed_tool';
 }
 

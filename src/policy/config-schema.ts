@@ -168,7 +168,9 @@ export const Config = z
     model: z
       .string()
       .optional()
-      .describe('Default model: "scripted:<cassette.json>" or "anthropic:<model-name>"'),
+      .describe(
+        'Default model: "scripted:<cassette.json>", "anthropic:<model>", "openai:<model>", "ollama:<model>", "openai-compatible:<model>" or a bare claude-*/gpt-*/o* name',
+      ),
     pricing: z
       .record(z.string().min(1), ModelPrice)
       .default({})
@@ -181,11 +183,22 @@ export const Config = z
         maxRetries: z.number().int().min(0).max(10).default(4),
         requestTimeoutMs: z.number().int().min(1000).max(1_800_000).default(300_000),
         keepToolResults: z.number().int().min(1).max(100).default(6),
+        baseUrl: z
+          .url({ protocol: /^https?$/ })
+          .optional()
+          .describe('Endpoint of openai-compatible:<model>, e.g. http://127.0.0.1:8080/v1'),
+        apiKeyEnv: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+          .optional()
+          .describe(
+            'Environment variable holding the key of openai-compatible:<model> (default OPENAI_API_KEY)',
+          ),
       })
       .strict()
       .prefault({})
       .describe(
-        'How the anthropic provider calls the API: output cap per turn, retries, timeout, context pruning',
+        'How the model providers call their API: output cap per turn, retries, timeout, context pruning, and the endpoint and key variable of openai-compatible:<model>',
       ),
     approval: z
       .object({

@@ -319,7 +319,10 @@ export function registerCiFix(ci: Command, io: CliIO, result: { code: number }):
         'resumed or re-run job updates it. GITHUB_TOKEN is used by agentctl alone; tests run in the sandbox without it.',
     )
     .argument('[task]', 'what to fix; omit it to take the task from --issue or the Actions event')
-    .option('-m, --model <spec>', 'model: scripted:<cassette.json> or anthropic:<name> (default: the config)')
+    .option(
+      '-m, --model <spec>',
+      'model: anthropic:<name>, openai:<name>, ollama:<name>, openai-compatible:<name> or scripted:<file> (default: the config)',
+    )
     .option('--repo <owner/name>', 'repository to comment in (default: $GITHUB_REPOSITORY)')
     .option('--issue <n>', 'take the task from this issue and comment on it', whole)
     .option('--pr <n>', 'comment on this pull request', whole)

@@ -17,8 +17,14 @@ const exists = (path: string) =>
     () => false,
   );
 
-const MODEL_HOWTO =
-  'Set a model with `agentctl fix "<task>" --model anthropic:<model-name>` (ANTHROPIC_API_KEY in the environment), or "model" in agentctl.config.json; `--model scripted:<cassette.json>` replays a recorded model to try agentctl without an API key.';
+const MODEL_HOWTO = [
+  'Set a model with --model, or "model" in agentctl.config.json:',
+  '  agentctl fix "<task>" --model anthropic:<model-name>          (ANTHROPIC_API_KEY)',
+  '  agentctl fix "<task>" --model openai:<model-name>             (OPENAI_API_KEY)',
+  '  agentctl fix "<task>" --model ollama:<model-name>             (a local Ollama, no key)',
+  '  agentctl fix "<task>" --model openai-compatible:<model-name>  (llama.cpp, vLLM or a gateway at "modelOptions": { "baseUrl": "..." })',
+  '--model scripted:<cassette.json> replays a recorded model to try agentctl without an API key. See docs/models.md.',
+].join('\n');
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
