@@ -8,6 +8,7 @@ import { packageFile } from '../paths.js';
 import type { QueryOptions } from './commands/runs.js';
 import { registerCiCheck } from './commands/ci-check.js';
 import { registerCiFix } from './commands/ci-fix.js';
+import { registerGuard } from './commands/guard.js';
 import { ALL_ENV, HELP_WIDTH, RUN_ENV, teach } from './help.js';
 import { allowInteractiveRendering, processIO, type CliIO } from './io.js';
 
@@ -300,7 +301,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .argument('<run-id>', RUN_ID_HELP)
     .option('--json', 'print the checks as JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
-      const id = await runIdFor(io, runId);
+      const id = runId.startsWith('guard:') ? runId : await runIdFor(io, runId);
       result.code = await (await import('./commands/audit.js')).auditVerify(id, opts, io);
     });
   teach(verify, { ...auditExamples, exitCodes: auditCodes });
@@ -334,6 +335,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
   });
   registerCiCheck(ci, io, result);
   registerCiFix(ci, io, result);
+  registerGuard(program, io, result);
 
   return program;
 }
