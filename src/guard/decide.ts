@@ -98,7 +98,8 @@ async function rule(
       return { kind: 'allow', rule: 'test_config_before_red', path: rel };
     case 'non_code':
       return { kind: 'allow', rule: 'non_code', path: rel };
-    default:
+    case 'dependency':
+    case 'production':
       if (!judged.behaviorChanging) return { kind: 'allow', rule: 'non_behavioural', path: rel };
       if (phase === 'locked') return { kind: 'allow', rule: 'after_red', path: rel };
       return { kind: 'needs_red', path: rel, change };
