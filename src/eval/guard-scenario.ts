@@ -105,6 +105,7 @@ export async function runGuardScenario(loaded: LoadedGuardScenario): Promise<Che
   const session = `eval-${s.name}`;
   try {
     let hooks = 0;
+    let denials = { expected: 0, seen: 0 };
     for (const [i, step] of s.steps.entries()) {
       if ('write' in step) {
         for (const [path, text] of Object.entries(step.write)) {
@@ -119,6 +120,10 @@ export async function runGuardScenario(loaded: LoadedGuardScenario): Promise<Che
       const call = parseHookInput(s.host, step.hook, JSON.stringify(doc));
       const reply = renderReply(call, await decideHook(repo, call));
       const seen = decisionOf(reply.stdout, reply.exitCode);
+      denials = {
+        expected: denials.expected + (step.expect === 'deny' ? 1 : 0),
+        seen: denials.seen + (seen.decision === 'deny' ? 1 : 0),
+      };
       const reasonOk =
         step.reasonMatches === undefined || new RegExp(step.reasonMatches, 'i').test(seen.reason);
       checks.push({
@@ -129,6 +134,13 @@ export async function runGuardScenario(loaded: LoadedGuardScenario): Promise<Che
         ok: seen.decision === step.expect && reasonOk,
       });
     }
+    // The table's summary cell (it shows the `phase` check): how many calls were blocked.
+    checks.unshift({
+      field: 'phase',
+      expected: `${denials.expected}/${hooks} blocked`,
+      observed: `${denials.seen}/${hooks} blocked`,
+      ok: denials.expected === denials.seen,
+    });
     const { entries } = await readJournal(sessionJournal(repo, sessionKey(session)));
     const chain = verifyChain(entries);
     const decisions = entries.filter((e) => e.type === 'guard_decision').length;
