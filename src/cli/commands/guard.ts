@@ -112,6 +112,10 @@ function hostArg(value: string): GuardHost {
   return value as GuardHost;
 }
 
+const HOOK_CODES = '0 answered (the decision is in the output)\n2 the hook input is unreadable (denied)';
+const CODES = '0 done\n2 usage error (no repository, no session, a settings file that is not JSON)';
+const MORE = 'See docs/referee.md.\n';
+
 /** Adds `agentctl guard` and its subcommands. */
 export function registerGuard(program: Command, io: CliIO, result: { code: number }): void {
   const guard = program
@@ -125,7 +129,7 @@ export function registerGuard(program: Command, io: CliIO, result: { code: numbe
       ['agentctl guard status', ''],
       ['agentctl guard off', 'the escape hatch, journaled'],
     ],
-    exitCodes: '0 answered (the decision is in the output) · 2 the hook input is unreadable (denied)',
+    exitCodes: HOOK_CODES,
     more: 'See docs/referee.md.\n',
   });
   for (const host of GUARD_HOSTS) {
@@ -135,6 +139,12 @@ export function registerGuard(program: Command, io: CliIO, result: { code: numbe
       .action(async (event: string) => {
         result.code = await guardHookCommand(host, event, io);
       });
+    teach(guard.commands.at(-1)!, {
+      examples: [[`agentctl guard ${host} <event> < hook-input.json`, `what the ${host} hooks run`]],
+      config: false,
+      exitCodes: HOOK_CODES,
+      more: MORE,
+    });
   }
   guard
     .command('install')
@@ -145,6 +155,15 @@ export function registerGuard(program: Command, io: CliIO, result: { code: numbe
     .action(async (opts: { host: GuardHost; print?: boolean; command: string }) => {
       result.code = await guardInstallCommand(opts, io);
     });
+  teach(guard.commands.at(-1)!, {
+    examples: [
+      ['agentctl guard install --host codex', 'merges into .codex/hooks.json'],
+      ['agentctl guard install --host gemini --print', 'prints .gemini/settings.json as it would be'],
+    ],
+    config: false,
+    exitCodes: CODES,
+    more: MORE,
+  });
   guard
     .command('status')
     .description("a guard session's phase, locked tests and last verdict")
@@ -153,6 +172,12 @@ export function registerGuard(program: Command, io: CliIO, result: { code: numbe
     .action(async (opts: { session?: string; json?: boolean }) => {
       result.code = await guardStatusCommand(opts, io);
     });
+  teach(guard.commands.at(-1)!, {
+    examples: [['agentctl guard status --json', '']],
+    config: false,
+    exitCodes: CODES,
+    more: MORE,
+  });
   guard
     .command('off')
     .description('turn the referee off for a session (journaled); its hooks then allow everything')
@@ -162,4 +187,10 @@ export function registerGuard(program: Command, io: CliIO, result: { code: numbe
       if (opts.session === '') throw new UsageError('--session needs a session id');
       result.code = await guardOffCommand(opts, io);
     });
+  teach(guard.commands.at(-1)!, {
+    examples: [['agentctl guard off --reason "pairing by hand"', '']],
+    config: false,
+    exitCodes: CODES,
+    more: MORE,
+  });
 }
