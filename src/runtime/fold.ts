@@ -81,7 +81,6 @@ export function foldJournal(entries: readonly JournalEntry[]): FoldedRun {
       case 'lock':
       case 'approval_decided':
       case 'publish_intent':
-      // guard sessions' events (src/guard/) never appear in a run journal.
       case 'guard_started':
       case 'guard_decision':
       case 'guard_red':

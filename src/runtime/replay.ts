@@ -143,7 +143,6 @@ export function replayJournal(
       case 'lock':
       case 'approval_decided':
       case 'publish_intent':
-      // guard sessions' events (src/guard/) never appear in a run journal.
       case 'guard_started':
       case 'guard_decision':
       case 'guard_red':

@@ -63,7 +63,6 @@ export function describeEntry(e: RunEntry): string {
     case 'model_error':
     case 'tool_result':
     case 'worktree_restored':
-    // guard sessions' events (src/guard/) never appear in a run journal.
     case 'guard_started':
     case 'guard_decision':
     case 'guard_red':
