@@ -9,6 +9,7 @@ import type { QueryOptions } from './commands/runs.js';
 import { registerCiCheck } from './commands/ci-check.js';
 import { registerCiFix } from './commands/ci-fix.js';
 import { registerMcp } from './commands/mcp.js';
+import { registerGuard } from './commands/guard.js';
 import { ALL_ENV, HELP_WIDTH, RUN_ENV, teach } from './help.js';
 import { allowInteractiveRendering, processIO, type CliIO } from './io.js';
 
@@ -302,7 +303,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .argument('<run-id>', RUN_ID_HELP)
     .option('--json', 'print the checks as JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
-      const id = await runIdFor(io, runId);
+      const id = runId.startsWith('guard:') ? runId : await runIdFor(io, runId);
       result.code = await (await import('./commands/audit.js')).auditVerify(id, opts, io);
     });
   teach(verify, { ...auditExamples, exitCodes: auditCodes });
@@ -337,6 +338,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
   registerCiCheck(ci, io, result);
   registerCiFix(ci, io, result);
   registerMcp(program, io, result);
+  registerGuard(program, io, result);
 
   return program;
 }

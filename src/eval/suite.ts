@@ -1,6 +1,13 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import {
+  isGuardScenario,
+  parseGuardScenario,
+  readScenarioJson,
+  runGuardScenario,
+  type LoadedGuardScenario,
+} from './guard-scenario.js';
 import { runScenario } from './run-scenario.js';
 import type { SabotageGate } from './sabotage.js';
 import { loadScenario, type LoadedScenario } from './scenario.js';
@@ -19,7 +26,10 @@ export interface ScenarioResult {
  * Loads every *.json in `dir` (sorted by name), all before any runs, so a malformed file stops the eval at once
  * (ConfigError, exit 2) instead of after minutes of runs. `only` keeps the named scenarios.
  */
-export async function loadSuite(dir: string, only: readonly string[] = []): Promise<LoadedScenario[]> {
+export async function loadSuite(
+  dir: string,
+  only: readonly string[] = [],
+): Promise<Array<LoadedScenario | LoadedGuardScenario>> {
   const names = (
     await readdir(dir).catch(() => {
       throw new UsageError(
@@ -30,8 +40,13 @@ export async function loadSuite(dir: string, only: readonly string[] = []): Prom
   )
     .filter((f) => f.endsWith('.json'))
     .sort();
-  const loaded: LoadedScenario[] = [];
-  for (const name of names) loaded.push(await loadScenario(join(dir, name)));
+  const loaded: Array<LoadedScenario | LoadedGuardScenario> = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    // Guard scenarios (`"kind": "guard"`) feed hook calls to agentctl guard; the rest are model runs.
+    const raw = await readScenarioJson(file);
+    loaded.push(isGuardScenario(raw) ? parseGuardScenario(file, raw) : await loadScenario(file));
+  }
   const seen = new Set<string>();
   for (const l of loaded) {
     if (seen.has(l.scenario.name))
@@ -45,14 +60,16 @@ export async function loadSuite(dir: string, only: readonly string[] = []): Prom
 
 /** Runs scenarios one after another (each already runs test processes; parallel runs would fight for cores). */
 export async function runSuite(
-  scenarios: readonly LoadedScenario[],
+  scenarios: ReadonlyArray<LoadedScenario | LoadedGuardScenario>,
   opts: { sabotage?: SabotageGate; onResult?: (r: ScenarioResult) => void } = {},
 ): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   for (const loaded of scenarios) {
     const started = performance.now();
-    const observed = await runScenario(loaded, opts.sabotage);
-    const checks = score(loaded.scenario.expect, observed, loaded.scenario.tamper);
+    const checks =
+      'kind' in loaded
+        ? await runGuardScenario(loaded)
+        : score(loaded.scenario.expect, await runScenario(loaded, opts.sabotage), loaded.scenario.tamper);
     const result = {
       name: loaded.scenario.name,
       file: loaded.file,

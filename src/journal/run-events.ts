@@ -12,6 +12,7 @@ import {
 } from '../core/event-schemas.js';
 import { ModelTurn, ToolCall, ToolInputs, type ToolName } from '../core/proposals.js';
 import { FailureClass, TestState } from '../core/report.js';
+import { GUARD_EVENT_PAYLOADS } from '../guard/events.js';
 import { Config } from '../policy/config-schema.js';
 
 /**
@@ -243,6 +244,8 @@ export const EVENT_PAYLOADS = {
   }),
   publish_intent: PublishIntentPayload,
   publish_result: PublishResultPayload,
+  // `agentctl guard` sessions: same journal format, their own events (src/guard/events.ts).
+  ...GUARD_EVENT_PAYLOADS,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Every event type a run journal may hold. */

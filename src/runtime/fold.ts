@@ -81,6 +81,13 @@ export function foldJournal(entries: readonly JournalEntry[]): FoldedRun {
       case 'lock':
       case 'approval_decided':
       case 'publish_intent':
+      case 'guard_started':
+      case 'guard_decision':
+      case 'guard_red':
+      case 'guard_locked':
+      case 'guard_green':
+      case 'guard_off':
+      case 'guard_closed':
       case 'publish_result':
         break;
       default: {

@@ -4,6 +4,7 @@ import type { JournalEntry } from '../../journal/entry.js';
 import { readJournal, verifyChain } from '../../journal/journal-file.js';
 import { requireJournal } from '../../journal/run-store.js';
 import { foldJournal } from '../../runtime/fold.js';
+import { foldGuard, sessionJournal, sessionKey } from '../../guard/session.js';
 import { branchFor } from '../../runtime/commit.js';
 import type { CliIO } from '../io.js';
 
@@ -44,14 +45,34 @@ export async function auditChecks(
   return checks;
 }
 
+/** Checks a guard session: its hash chain, and that it is a guard session from its first event on. */
+function guardChecks(entries: readonly JournalEntry[]): AuditCheck[] {
+  const chain = verifyChain(entries);
+  return [
+    {
+      name: 'hash chain',
+      ok: chain.ok,
+      detail: chain.ok ? `${entries.length} events linked` : `broken at event ${chain.seq}: ${chain.reason}`,
+    },
+    {
+      name: 'guard session',
+      ok: entries[0]?.type === 'guard_started' && foldGuard(entries) !== null,
+      detail: `${entries.filter((e) => e.type === 'guard_decision').length} decisions journaled`,
+    },
+  ];
+}
+
 /**
  * `agentctl audit verify <id>`: exit 0 when every check holds, 1 when one fails; an unknown id or a corrupt
  * journal (a complete line that fails its hash or chain) is exit 2, naming the line.
  */
 export async function auditVerify(runId: string, opts: { json?: boolean }, io: CliIO): Promise<number> {
   const root = await repoRoot(io.cwd);
-  const { entries, torn } = await readJournal(await requireJournal(root, runId));
-  const checks = await auditChecks(root, runId, entries);
+  // `guard:<session>`: a guard session's journal has no branch, so its check is the hash chain alone.
+  const guard = runId.startsWith('guard:') ? runId.slice('guard:'.length) : null;
+  const file = guard === null ? await requireJournal(root, runId) : sessionJournal(root, sessionKey(guard));
+  const { entries, torn } = await readJournal(file);
+  const checks = guard === null ? await auditChecks(root, runId, entries) : guardChecks(entries);
   if (torn !== null)
     checks.push({
       name: 'torn tail',

@@ -66,6 +66,13 @@ export function describeEntry(e: RunEntry): string {
     case 'model_error':
     case 'tool_result':
     case 'worktree_restored':
+    case 'guard_started':
+    case 'guard_decision':
+    case 'guard_red':
+    case 'guard_locked':
+    case 'guard_green':
+    case 'guard_off':
+    case 'guard_closed':
     case 'lock':
       return e.type;
     default: {
