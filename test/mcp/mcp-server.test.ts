@@ -79,7 +79,12 @@ describe('agentctl mcp over stdio, driven by the SDK client', { timeout: 300_000
     // The patch schema is the one propose_test validates with: summary plus edits or a diff.
     const test = (byName.get('verify_red')?.inputSchema.properties as Record<string, { properties?: object }>)
       .test;
-    expect(Object.keys(test?.properties ?? {}).sort()).toEqual(['diff', 'edits', 'summary']);
+    expect(Object.keys(test?.properties ?? {}).sort()).toEqual([
+      'changedExpectations',
+      'diff',
+      'edits',
+      'summary',
+    ]);
     const red = (byName.get('verify_red')?.outputSchema?.properties as Record<string, object>).red;
     expect(JSON.stringify(red)).toMatch(/wrong_reason/);
   });

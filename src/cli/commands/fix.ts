@@ -37,6 +37,8 @@ async function readTask(task: string, io: CliIO): Promise<string> {
 /** `agentctl fix "<task>"`: one gated run; returns the exit code. */
 export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd = io.cwd): Promise<number> {
   const { maxAttempts } = opts;
+  // The task first: an empty one is a usage error whatever the model and the repository are.
+  const text = await readTask(task, io);
   const setup = await setupRun({
     cwd,
     env: io.env,
@@ -46,7 +48,6 @@ export async function fixCommand(task: string, opts: FixOptions, io: CliIO, cwd 
   });
   const { root, surface } = setup;
   try {
-    const text = await readTask(task, io);
     const model = withRecording(
       setup.session.model,
       opts.record === undefined ? undefined : resolve(io.cwd, opts.record),
