@@ -40,6 +40,6 @@ describe('src/core purity', () => {
 
   it('the check itself notices a forbidden import', () => {
     expect(importsOf(join(root, 'src/runtime/driver.ts')).some((s) => s.startsWith('.'))).toBe(true);
-    expect(importsOf(join(root, 'src/git/repo.ts'))).toContain('simple-git');
+    expect(importsOf(join(root, 'src/git/repo.ts'))).toContain('execa');
   });
 });

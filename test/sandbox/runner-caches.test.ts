@@ -50,7 +50,10 @@ describe.skipIf(!available)('runner caches in the sandbox (needs bubblewrap)', (
     // A second run starts from empty caches and still passes.
     await writeFile(join(worktree, 'node_modules/.vite-temp/left-by-run-1.mjs'), 'x');
     const second = await run(worktree, deps.binds, { runner: 'vitest' });
-    expect(second.report.tests.map((t) => t.state)).toEqual(['passed']);
+    expect(
+      second.report.tests.map((t) => t.state),
+      second.exec.stdout + second.exec.stderr,
+    ).toEqual(['passed']);
     expect(await readdir(join(worktree, 'node_modules/.vite-temp'))).not.toContain('left-by-run-1.mjs');
   });
 
