@@ -15,9 +15,16 @@ import { withSession, type OpenSession } from './session.js';
 import { snapshotWorkingTree } from './snapshot.js';
 import { pendingWrites, type PendingWrite } from './targets.js';
 
-/** Files no hook call may change: agentctl's own state and the hook configuration that calls agentctl. */
+/**
+ * Files no hook call may change: agentctl's own state, git's own directory (hooks and config run code when agentctl's
+ * git reads them) and the hook configuration that calls agentctl.
+ */
 const GUARD_FILES = picomatch([
   '.agentctl/**',
+  '.git',
+  '.git/**',
+  '**/.git',
+  '**/.git/**',
   '.claude/settings.json',
   '.claude/settings.local.json',
   '.codex/hooks.json',
@@ -68,7 +75,7 @@ async function rule(
       kind: 'deny',
       rule: 'guard_files',
       path: rel,
-      reason: `${rel} holds agentctl's session state or the hook configuration that calls it; no hook call may change it`,
+      reason: `${rel} is agentctl's session state, git's own directory or the hook configuration that calls agentctl; no hook call may change it`,
     };
   const before = await readFile(w.path, 'utf8').catch(() => null);
   const status = before === null ? 'added' : w.after === null ? 'deleted' : 'modified';

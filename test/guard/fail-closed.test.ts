@@ -84,5 +84,17 @@ describe('agentctl guard without RED', () => {
     const d = decisionOf(await callHook('claude', 'pre-tool-use', write, repo));
     expect(d.denied).toBe(true);
     expect(d.reason).toMatch(/hook configuration/);
+    // git's own directory runs code when agentctl's git reads it: a hook, nested or not, is never writable.
+    for (const path of ['.git/hooks/pre-commit', 'packages/a/.git/config']) {
+      const hook = hookInput('claude-pre-tool-use-write', {
+        session: 'self-1',
+        cwd: repo,
+        path,
+        content: 'x',
+      });
+      const g = decisionOf(await callHook('claude', 'pre-tool-use', hook, repo));
+      expect(g.denied, path).toBe(true);
+      expect(g.reason).toMatch(/git's own directory/);
+    }
   }, 60_000);
 });
